@@ -1,0 +1,35 @@
+package io.github.whatsappai.client;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Sends messages as the business. Asynchronous: a send that must wait (pacing, a user's pair rate
+ * limit) does not hold the caller's thread. Thread-safe.
+ *
+ * <p>Futures complete exceptionally with a {@link io.github.whatsappai.WhatsAppAiException} (for the
+ * Graph API, a {@code WhatsAppApiException}) once the client's own retries are exhausted.
+ */
+public interface WhatsAppClient {
+
+    /**
+     * Sends an assistant reply: converts the LLM's Markdown to WhatsApp formatting, splits it into
+     * parts of at most 4096 characters on paragraph, sentence or word boundaries, and sends the parts
+     * in order, each after the previous one was accepted.
+     *
+     * @param phoneNumberId the business phone number id to send from
+     * @param to the user
+     * @param text the reply text
+     * @param replyToMessageId wamid to quote in the first part, or {@code null}
+     * @return the wamids of the parts
+     */
+    CompletableFuture<SendResult> sendText(String phoneNumberId, Recipient to, String text, String replyToMessageId);
+
+    /**
+     * Marks an inbound message (and all before it) as read, optionally showing the typing indicator
+     * until the reply is sent or 25 seconds pass.
+     */
+    CompletableFuture<Void> markRead(String phoneNumberId, String messageId, boolean showTypingIndicator);
+
+    /** Sends one message as given (no formatting or splitting). */
+    CompletableFuture<SendResult> send(String phoneNumberId, Recipient to, OutboundMessage message);
+}

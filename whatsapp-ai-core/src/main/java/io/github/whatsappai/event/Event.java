@@ -1,0 +1,248 @@
+package io.github.whatsappai.event;
+
+import io.github.whatsappai.webhook.model.ChangeError;
+import io.github.whatsappai.webhook.model.ConversationKey;
+import io.github.whatsappai.webhook.model.InboundMessage;
+import io.github.whatsappai.webhook.model.OtherChange;
+import io.github.whatsappai.webhook.model.StatusUpdate;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Something that happened inside the SDK. Each kind is a record nested here; switch on the type
+ * ({@code if (event instanceof Event.SendFailed f)}) and ignore kinds you do not know: new kinds are
+ * added in minor releases. Events carry raw ids; {@link LoggingEventListener} masks them.
+ */
+public interface Event {
+
+    /** How much attention an event deserves; {@link LoggingEventListener} maps it to a log level. */
+    enum Severity { DEBUG, INFO, WARN, ERROR }
+
+    /** This event's severity. */
+    Severity severity();
+
+    // ---- ingress ----------------------------------------------------------------------------
+
+    /** A POST was refused with 401: missing, malformed or wrong {@code X-Hub-Signature-256}. */
+    record SignatureRejected(String reason, int bodyBytes) implements Event {
+        public Severity severity() {
+            return Severity.WARN;
+        }
+    }
+
+    /** A GET handshake was refused with 403. */
+    record HandshakeRejected(String reason) implements Event {
+        public Severity severity() {
+            return Severity.WARN;
+        }
+    }
+
+    /** A GET handshake was answered with the challenge. */
+    record HandshakeAccepted() implements Event {
+        public Severity severity() {
+            return Severity.INFO;
+        }
+    }
+
+    /** A request was refused before verification (body too large, wrong method). */
+    record RequestRejected(int status, String reason) implements Event {
+        public Severity severity() {
+            return Severity.WARN;
+        }
+    }
+
+    /** A correctly signed body could not be read (not JSON, not a WhatsApp delivery, …); answered 200, not processed. */
+    record PayloadRejected(String reason, int bodyBytes) implements Event {
+        public Severity severity() {
+            return Severity.ERROR;
+        }
+    }
+
+    /** Part of an otherwise readable delivery could not be read; the rest was processed. */
+    record PayloadProblem(String problem) implements Event {
+        public Severity severity() {
+            return Severity.WARN;
+        }
+    }
+
+    /** A delivery for a WABA or phone number id that is not configured as ours: acknowledged, ignored. */
+    record ForeignDeliveryIgnored(String wabaId, String phoneNumberId) implements Event {
+        public Severity severity() {
+            return Severity.WARN;
+        }
+    }
+
+    /** A message was refused: invalid sender identity or similar. Not processed. */
+    record MessageRejected(String messageId, String senderId, String reason) implements Event {
+        public Severity severity() {
+            return Severity.WARN;
+        }
+    }
+
+    /** A message or status seen before (Meta redelivers): ignored. */
+    record DuplicateIgnored(String id, String kind) implements Event {
+        public Severity severity() {
+            return Severity.DEBUG;
+        }
+    }
+
+    /** A message older than the configured maximum age: ignored instead of answered. */
+    record StaleMessageIgnored(String messageId, ConversationKey key, Duration age) implements Event {
+        public Severity severity() {
+            return Severity.INFO;
+        }
+    }
+
+    /** A sender went over the rate limit; {@code noticeRequested} for the first refusal in a minute. */
+    record RateLimited(ConversationKey key, String messageId, boolean noticeRequested) implements Event {
+        public Severity severity() {
+            return noticeRequested ? Severity.WARN : Severity.DEBUG;
+        }
+    }
+
+    /** A message passed every guard and was handed to the conversation engine. */
+    record MessageAccepted(ConversationKey key, String messageId, String type) implements Event {
+        public Severity severity() {
+            return Severity.DEBUG;
+        }
+    }
+
+    /** A status update for a message we sent. */
+    record StatusReceived(StatusUpdate status) implements Event {
+        public Severity severity() {
+            return status.status() == StatusUpdate.Status.FAILED ? Severity.WARN : Severity.DEBUG;
+        }
+    }
+
+    /** A reaction, system message or unknown message type: reported, never answered by the AI. */
+    record NonConversationalMessage(InboundMessage message) implements Event {
+        public Severity severity() {
+            return Severity.INFO;
+        }
+    }
+
+    /** A {@code value.errors} item: a system, app or account problem Meta reports. */
+    record WebhookErrorReceived(ChangeError error) implements Event {
+        public Severity severity() {
+            return Severity.ERROR;
+        }
+    }
+
+    /** A change for a field other than {@code messages}. */
+    record OtherChangeReceived(OtherChange change) implements Event {
+        public Severity severity() {
+            return Severity.INFO;
+        }
+    }
+
+    // ---- conversation engine ----------------------------------------------------------------
+
+    /**
+     * A burst was handed to a worker.
+     *
+     * @param size messages in the batch
+     * @param waited from the batch's first message to the hand-off
+     * @param lateness from the batch's deadline to the hand-off
+     */
+    record BatchFlushed(ConversationKey key, int size, Duration waited, Duration lateness) implements Event {
+        public Severity severity() {
+            return Severity.DEBUG;
+        }
+    }
+
+    /** The AI answered. Tokens are -1 when the provider did not report them. */
+    record AiCompleted(ConversationKey key, String model, Duration latency, int promptTokens,
+                       int completionTokens) implements Event {
+        public Severity severity() {
+            return Severity.INFO;
+        }
+    }
+
+    /** The AI failed after its retries; the apology (or the fallback responder) answered instead. */
+    record AiFailed(ConversationKey key, Throwable error, boolean fallbackUsed) implements Event {
+        public Severity severity() {
+            return Severity.ERROR;
+        }
+    }
+
+    /** A reply went out; {@code messageIds} are the wamids of its parts. */
+    record ReplySent(ConversationKey key, List<String> messageIds, int characters) implements Event {
+        public Severity severity() {
+            return Severity.DEBUG;
+        }
+    }
+
+    /** A reply could not be sent after the client's retries. The text is included so nothing is lost. */
+    record SendFailed(ConversationKey key, String text, Throwable error) implements Event {
+        public Severity severity() {
+            return Severity.ERROR;
+        }
+    }
+
+    /**
+     * A storage SPI call failed.
+     *
+     * @param spi which SPI ({@code UserMapper}, {@code SessionStore}, {@code ChatLogger}, {@code CreditGate})
+     * @param attempt 1 for the first failure
+     * @param willRetry whether the work is kept and retried
+     */
+    record SpiFailed(String spi, ConversationKey key, Throwable error, int attempt, boolean willRetry)
+            implements Event {
+        public Severity severity() {
+            return willRetry ? Severity.WARN : Severity.ERROR;
+        }
+    }
+
+    /** Chat-log entries had to be dropped because the retry queue was full or they kept failing. */
+    record ChatLogDropped(int entries, String reason) implements Event {
+        public Severity severity() {
+            return Severity.ERROR;
+        }
+    }
+
+    /** The credit gate refused; the out-of-credits message was sent instead of an AI reply. */
+    record CreditsExhausted(ConversationKey key, String userId) implements Event {
+        public Severity severity() {
+            return Severity.INFO;
+        }
+    }
+
+    // ---- Graph API --------------------------------------------------------------------------
+
+    /**
+     * The Graph API said something an operator must act on: 190 (token expired or invalid), 368
+     * (blocked for policy violations) and similar.
+     */
+    record GraphAlert(int code, String message, String fbtraceId) implements Event {
+        public Severity severity() {
+            return Severity.ERROR;
+        }
+    }
+
+    /**
+     * A message could not be sent because the user's 24-hour window is closed (131047): only a
+     * template can reach them now.
+     */
+    record ReEngagementRequired(String phoneNumberId, String recipient, String text) implements Event {
+        public Severity severity() {
+            return Severity.WARN;
+        }
+    }
+
+    // ---- knowledge base ---------------------------------------------------------------------
+
+    /** A knowledge-base source was (re)loaded. */
+    record KnowledgeBaseLoaded(String source, int pages, int passages) implements Event {
+        public Severity severity() {
+            return Severity.INFO;
+        }
+    }
+
+    /** A knowledge-base source could not be loaded; the last good copy stays in use. */
+    record KnowledgeBaseLoadFailed(String source, String reason) implements Event {
+        public Severity severity() {
+            return Severity.WARN;
+        }
+    }
+}
