@@ -250,7 +250,7 @@ public final class OpenRouterResponder implements AiResponder {
             }
             last = outcome.failure();
             if (!last.retryable()) {
-                throw new AiResponderException("OpenRouter refused the request (not retried): " + last.reason(),
+                throw new AiResponderException("OpenRouter request failed (not retried): " + last.reason(),
                         attempt, last.status(), false, last.cause());
             }
             if (attempt == maxAttempts) {
@@ -337,7 +337,7 @@ public final class OpenRouterResponder implements AiResponder {
 
     /**
      * Sends one request and waits at most the request timeout for the whole exchange, body
-     * included (the client's own timeout stops at the response headers).
+     * included, on top of the request's own timeout (which guards the response headers).
      */
     private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException, InterruptedException {
         CompletableFuture<HttpResponse<byte[]>> future =
