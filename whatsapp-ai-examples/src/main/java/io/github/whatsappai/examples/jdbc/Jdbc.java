@@ -49,7 +49,7 @@ final class Jdbc {
                 return once(work);
             } catch (SQLException e) {
                 last = e;
-                if (!RACE_STATES.contains(e.getSQLState())) {
+                if (e.getSQLState() == null || !RACE_STATES.contains(e.getSQLState())) {
                     break;
                 }
             }
