@@ -18,7 +18,8 @@ import java.util.OptionalLong;
  * ({@code UPDATE users SET credits = credits - ? WHERE id = ? AND credits >= ?}) and records the
  * reservation, keyed by the reply's idempotency key, in the same transaction: the balance never
  * goes negative however many instances spend concurrently, and reserving again with the same key
- * returns the first reservation without taking a second credit. {@code commit} and {@code refund}
+ * returns the first reservation without taking a second credit (once it was refunded, reserving
+ * with the key takes a credit anew, as a retried reply should). {@code commit} and {@code refund}
  * move a reservation out of state {@code reserved} once; only the refund puts the credit back, so
  * repeating either, or refunding after a commit, changes nothing. A user id with no {@code users}
  * row has no credit.
@@ -61,9 +62,9 @@ public final class JdbcCreditGate implements CreditGate {
         Objects.requireNonNull(userId, "userId");
         Objects.requireNonNull(idempotencyKey, "idempotencyKey");
         return jdbc.inTransaction("reserve a credit", connection -> {
-            Optional<Reservation> existing = find(connection, idempotencyKey);
-            if (existing.isPresent()) {
-                return existing;
+            ReservationRow existing = find(connection, idempotencyKey, true);
+            if (existing != null && !existing.refunded()) {
+                return Optional.of(existing.reservation());
             }
             try (PreparedStatement take = connection.prepareStatement("update users set credits = credits - ?,"
                     + " updated_at = now() where id = ? and credits >= ?")) {
@@ -72,17 +73,21 @@ public final class JdbcCreditGate implements CreditGate {
                 take.setLong(3, creditsPerReply);
                 if (take.executeUpdate() == 0) {
                     connection.rollback();
-                    return find(connection, idempotencyKey);
+                    return held(connection, idempotencyKey);
                 }
             }
-            try (PreparedStatement record = connection.prepareStatement("insert into credit_reservations"
-                    + " (id, user_id, amount, state) values (?, ?, ?, 'reserved') on conflict (id) do nothing")) {
-                record.setString(1, idempotencyKey);
-                record.setString(2, userId);
-                record.setLong(3, creditsPerReply);
+            String sql = existing != null
+                    ? "update credit_reservations set user_id = ?, amount = ?, state = 'reserved', updated_at = now()"
+                    + " where id = ? and state = 'refunded'"
+                    : "insert into credit_reservations (user_id, amount, id, state) values (?, ?, ?, 'reserved')"
+                    + " on conflict (id) do nothing";
+            try (PreparedStatement record = connection.prepareStatement(sql)) {
+                record.setString(1, userId);
+                record.setLong(2, creditsPerReply);
+                record.setString(3, idempotencyKey);
                 if (record.executeUpdate() == 0) {
                     connection.rollback(); // reserved concurrently under the same key: give this credit back
-                    return find(connection, idempotencyKey);
+                    return held(connection, idempotencyKey);
                 }
             }
             return Optional.of(new Reservation(idempotencyKey, userId, creditsPerReply));
@@ -140,13 +145,23 @@ public final class JdbcCreditGate implements CreditGate {
         });
     }
 
-    private static Optional<Reservation> find(Connection connection, String id) throws SQLException {
+    /** The reservation under {@code id} while it holds a credit (reserved or committed). */
+    private static Optional<Reservation> held(Connection connection, String id) throws SQLException {
+        ReservationRow row = find(connection, id, false);
+        return row == null || row.refunded() ? Optional.empty() : Optional.of(row.reservation());
+    }
+
+    private static ReservationRow find(Connection connection, String id, boolean lock) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(
-                "select user_id, amount from credit_reservations where id = ?")) {
+                "select user_id, amount, state from credit_reservations where id = ?" + (lock ? " for update" : ""))) {
             ps.setString(1, id);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Reservation(id, rs.getString(1), rs.getLong(2))) : Optional.empty();
+                return rs.next() ? new ReservationRow(new Reservation(id, rs.getString(1), rs.getLong(2)),
+                        "refunded".equals(rs.getString(3))) : null;
             }
         }
+    }
+
+    private record ReservationRow(Reservation reservation, boolean refunded) {
     }
 }

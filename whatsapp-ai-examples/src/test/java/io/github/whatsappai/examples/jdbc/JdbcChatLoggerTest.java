@@ -5,6 +5,8 @@ import io.github.whatsappai.examples.testing.PostgresExtension;
 import io.github.whatsappai.examples.testing.Sql;
 import io.github.whatsappai.spi.ChatLogEntry;
 import io.github.whatsappai.spi.ChatLogEntry.Direction;
+import io.github.whatsappai.spi.ChatLogger;
+import io.github.whatsappai.spi.ChatLoggerContract;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -14,12 +16,22 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class JdbcChatLoggerTest {
+class JdbcChatLoggerTest extends ChatLoggerContract {
 
     private static final Instant T0 = Instant.parse("2026-06-01T10:00:00Z");
 
     @RegisterExtension
     final PostgresExtension db = PostgresExtension.migrated();
+
+    @Override
+    protected ChatLogger createChatLogger() {
+        return new JdbcChatLogger(db.dataSource());
+    }
+
+    @Override
+    protected List<ChatLogEntry> readBack(ChatLogger logger, String sessionId) {
+        return ChatLogRows.read(db.dataSource(), sessionId);
+    }
 
     static ChatLogEntry inbound(String wamid, String text) {
         return new ChatLogEntry(wamid, "s1", "u1", null, "phone-1", "15551234567", "US.1349120865",

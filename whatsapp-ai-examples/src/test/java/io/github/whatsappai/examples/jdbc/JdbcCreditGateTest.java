@@ -3,7 +3,9 @@ package io.github.whatsappai.examples.jdbc;
 import io.github.whatsappai.examples.testing.Concurrently;
 import io.github.whatsappai.examples.testing.PostgresExtension;
 import io.github.whatsappai.examples.testing.Sql;
+import io.github.whatsappai.spi.CreditGate;
 import io.github.whatsappai.spi.CreditGate.Reservation;
+import io.github.whatsappai.spi.CreditGateContract;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -11,11 +13,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class JdbcCreditGateTest {
+class JdbcCreditGateTest extends CreditGateContract {
 
     @RegisterExtension
     final PostgresExtension db = PostgresExtension.migrated();
@@ -30,8 +33,23 @@ class JdbcCreditGateTest {
     }
 
     private String userWithCredits(long credits) {
-        return Sql.strings(db.dataSource(), "insert into users (wa_id, credits) values (?, ?) returning id",
-                "1555" + System.nanoTime() % 10_000_000, credits).get(0);
+        return Sql.strings(db.dataSource(), "insert into users (bsuid, credits) values (?, ?) returning id",
+                "US." + UUID.randomUUID().toString().replace("-", ""), credits).get(0);
+    }
+
+    @Override
+    protected CreditGate createCreditGate() {
+        return new JdbcCreditGate(db.dataSource());
+    }
+
+    @Override
+    protected String givenUserWithBalance(CreditGate gate, long credits) {
+        return userWithCredits(credits);
+    }
+
+    @Override
+    protected long balanceOf(CreditGate gate, String userId) {
+        return ((JdbcCreditGate) gate).balance(userId).orElseThrow();
     }
 
     @Test
@@ -88,6 +106,24 @@ class JdbcCreditGateTest {
 
         assertThat(gate.balance(user)).isEqualTo(OptionalLong.of(4));
         assertThat(Sql.strings(db.dataSource(), "select state from credit_reservations")).containsExactly("committed");
+    }
+
+    @Test
+    void aRefundedKeyTakesACreditAnewWhenReservedAgain() {
+        Reservation r = gate.reserve(user, "reply-1").orElseThrow();
+        gate.refund(r);
+        assertThat(gate.balance(user)).isEqualTo(OptionalLong.of(5));
+
+        List<Optional<Reservation>> again = Concurrently.run(4, i -> gate.reserve(user, "reply-1"));
+
+        assertThat(again).allSatisfy(a -> assertThat(a).contains(r));
+        assertThat(gate.balance(user)).isEqualTo(OptionalLong.of(4));
+        assertThat(Sql.strings(db.dataSource(), "select state from credit_reservations")).containsExactly("reserved");
+
+        String broke = userWithCredits(1);
+        gate.refund(gate.reserve(broke, "k").orElseThrow());
+        gate.reserve(broke, "other").orElseThrow();
+        assertThat(gate.reserve(broke, "k")).as("no credit left for the retried reply").isEmpty();
     }
 
     @Test

@@ -6,6 +6,8 @@ import io.github.whatsappai.examples.testing.Concurrently;
 import io.github.whatsappai.examples.testing.PostgresExtension;
 import io.github.whatsappai.examples.testing.Sql;
 import io.github.whatsappai.spi.Session;
+import io.github.whatsappai.spi.SessionStore;
+import io.github.whatsappai.spi.SessionStoreContract;
 import io.github.whatsappai.webhook.model.ConversationKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,7 +20,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class JdbcSessionStoreTest {
+class JdbcSessionStoreTest extends SessionStoreContract {
 
     private static final Instant T0 = Instant.parse("2026-06-01T10:00:00Z");
     private static final Duration IDLE = Duration.ofHours(24);
@@ -26,6 +28,11 @@ class JdbcSessionStoreTest {
 
     @RegisterExtension
     final PostgresExtension db = PostgresExtension.migrated();
+
+    @Override
+    protected SessionStore createSessionStore() {
+        return new JdbcSessionStore(db.dataSource());
+    }
 
     @Test
     void startsExtendsAndExpiresSessions() {

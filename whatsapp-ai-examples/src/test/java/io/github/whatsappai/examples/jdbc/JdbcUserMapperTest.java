@@ -4,6 +4,8 @@ import io.github.whatsappai.examples.testing.Concurrently;
 import io.github.whatsappai.examples.testing.PostgresExtension;
 import io.github.whatsappai.examples.testing.Sql;
 import io.github.whatsappai.spi.UserIdentity;
+import io.github.whatsappai.spi.UserMapper;
+import io.github.whatsappai.spi.UserMapperContract;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -12,7 +14,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class JdbcUserMapperTest {
+class JdbcUserMapperTest extends UserMapperContract {
 
     private static final String PHONE = "phone-1";
     private static final String WA_ID = "15551234567";
@@ -23,6 +25,11 @@ class JdbcUserMapperTest {
 
     private JdbcUserMapper mapper() {
         return new JdbcUserMapper(db.dataSource());
+    }
+
+    @Override
+    protected UserMapper createUserMapper() {
+        return mapper();
     }
 
     @Test

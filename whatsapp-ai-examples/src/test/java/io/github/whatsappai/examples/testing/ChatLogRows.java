@@ -10,7 +10,7 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.sql.PreparedStatement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -26,9 +26,17 @@ public final class ChatLogRows {
 
     /** Every row of {@code chat_logs}, oldest first. */
     public static List<ChatLogEntry> read(DataSource dataSource) {
+        return read(dataSource, null);
+    }
+
+    /** The rows of {@code chat_logs} of one session (all when {@code sessionId} is null), oldest first. */
+    public static List<ChatLogEntry> read(DataSource dataSource, String sessionId) {
         List<ChatLogEntry> entries = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select * from chat_logs order by id")) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "select * from chat_logs where ? is null or session_id = ? order by id")) {
+            s.setString(1, sessionId);
+            s.setString(2, sessionId);
+            ResultSet rs = s.executeQuery();
             while (rs.next()) {
                 ChatLogEntry.Direction direction = "inbound".equals(rs.getString("direction"))
                         ? ChatLogEntry.Direction.INBOUND : ChatLogEntry.Direction.OUTBOUND;
