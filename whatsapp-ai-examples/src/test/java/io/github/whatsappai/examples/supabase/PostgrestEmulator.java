@@ -20,13 +20,14 @@ import java.util.regex.Pattern;
 import static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.responseDefinition;
 
 /**
- * A WireMock response transformer that does what PostgREST does with a bulk insert, against a real
- * PostgreSQL: the keys of the first row are the columns, the rows are read with
- * {@code jsonb_populate_recordset} (PostgREST's own approach) and {@code on_conflict} plus
- * {@code Prefer: resolution=ignore-duplicates} become {@code ON CONFLICT (…) DO NOTHING}. Answers
- * 201, or PostgREST's error body ({@code code}, {@code message}, {@code details}, {@code hint})
- * with 409 for unique/foreign-key violations and 400 otherwise. Enough to prove that the rows the
- * logger sends fit the schema and are stored once.
+ * A WireMock response transformer that does what PostgREST does with a bulk insert and a function
+ * call, against a real PostgreSQL. Inserts: the keys of the first row are the columns, the rows are
+ * read with {@code jsonb_populate_recordset} (PostgREST's own approach) and {@code on_conflict} plus
+ * {@code Prefer: resolution=ignore-duplicates} become {@code ON CONFLICT (…) DO NOTHING}; answers
+ * 201. {@code /rest/v1/rpc/f} with a JSON object calls {@code f} with named arguments and answers
+ * 200 with the result as JSON. Errors get PostgREST's body ({@code code}, {@code message},
+ * {@code details}, {@code hint}) with 409 for unique/foreign-key violations, 404 for a missing
+ * table and 400 otherwise. Enough to prove that what the client sends fits the schema.
  */
 final class PostgrestEmulator implements ResponseDefinitionTransformerV2 {
 
@@ -50,6 +51,9 @@ final class PostgrestEmulator implements ResponseDefinitionTransformerV2 {
         boolean ignoreDuplicates = request.header("Prefer").isPresent()
                 && request.header("Prefer").firstValue().contains("resolution=ignore-duplicates");
         try {
+            if (table.startsWith("rpc/")) {
+                return call(requireIdentifier(table.substring(4)), JSON.readTree(request.getBodyAsString()));
+            }
             JsonNode rows = JSON.readTree(request.getBodyAsString());
             if (!rows.isArray() || rows.isEmpty()) {
                 return error(400, "PGRST102", "expected a non-empty JSON array", null);
@@ -83,6 +87,27 @@ final class PostgrestEmulator implements ResponseDefinitionTransformerV2 {
             return error(status, state, e.getMessage(), null);
         } catch (IOException e) {
             return error(400, "PGRST102", "Empty or invalid json", null);
+        }
+    }
+
+    private ResponseDefinition call(String function, JsonNode arguments) throws SQLException, IOException {
+        List<String> names = new ArrayList<>();
+        arguments.fieldNames().forEachRemaining(names::add);
+        StringBuilder sql = new StringBuilder("select to_jsonb(").append(function).append('(');
+        for (int i = 0; i < names.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(requireIdentifier(names.get(i))).append(" => ?");
+        }
+        sql.append("))::text");
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < names.size(); i++) {
+                JsonNode value = arguments.get(names.get(i));
+                ps.setString(i + 1, value.isNull() ? null : value.asText());
+            }
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return responseDefinition().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody(rs.getString(1)).build();
+            }
         }
     }
 

@@ -37,9 +37,9 @@ class SupabaseChatLoggerContractTest extends ChatLoggerContract {
         server.start();
         server.stubFor(post(urlPathEqualTo("/rest/v1/chat_logs"))
                 .willReturn(aResponse().withTransformers(PostgrestEmulator.NAME)));
-        return SupabaseChatLogger.builder(server.baseUrl(), SupabaseChatLoggerTest.SECRET_KEY)
+        return new SupabaseChatLogger(SupabaseClient.builder(server.baseUrl(), SupabaseChatLoggerTest.SECRET_KEY)
                 .sleeper(d -> { })
-                .build();
+                .build());
     }
 
     @Override

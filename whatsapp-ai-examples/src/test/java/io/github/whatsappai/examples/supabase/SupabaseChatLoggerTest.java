@@ -55,8 +55,12 @@ class SupabaseChatLoggerTest {
         server.stop();
     }
 
-    private SupabaseChatLogger.Builder logger(String key) {
-        return SupabaseChatLogger.builder(server.baseUrl() + "/", key).sleeper(sleeps::add);
+    private SupabaseClient.Builder client(String key) {
+        return SupabaseClient.builder(server.baseUrl() + "/", key).sleeper(sleeps::add);
+    }
+
+    private SupabaseChatLogger logger(String key) {
+        return new SupabaseChatLogger(client(key).build());
     }
 
     static ChatLogEntry inbound(String wamid) {
@@ -74,7 +78,7 @@ class SupabaseChatLoggerTest {
     void sendsOneIdempotentBulkInsertWithTheSecretKeyOnlyInApikey() throws Exception {
         server.stubFor(post(urlEqualTo(URL)).willReturn(aResponse().withStatus(201)));
 
-        logger(SECRET_KEY).build().log(List.of(inbound("wamid.A"), reply("reply:wamid.A")));
+        logger(SECRET_KEY).log(List.of(inbound("wamid.A"), reply("reply:wamid.A")));
 
         server.verify(1, postRequestedFor(urlEqualTo(URL))
                 .withHeader("apikey", equalTo(SECRET_KEY))
@@ -82,6 +86,7 @@ class SupabaseChatLoggerTest {
                 .withHeader("Content-Type", equalTo("application/json"))
                 .withHeader("Prefer", equalTo("resolution=ignore-duplicates,return=minimal"))
                 .withHeader("User-Agent", matching("whatsapp-ai-java/.*"))
+                .withHeader("Accept", equalTo("application/json"))
                 .withRequestBody(equalToJson("""
                         [ {"idempotency_key":"wamid.A","wa_message_id":"wamid.A","direction":"inbound",
                            "phone_number_id":"phone-1","user_bsuid":"US.1349120865","wa_id":"15551234567",
@@ -108,16 +113,16 @@ class SupabaseChatLoggerTest {
     void sendsALegacyJwtKeyAlsoAsBearer() {
         server.stubFor(post(urlEqualTo(URL)).willReturn(aResponse().withStatus(201)));
 
-        logger(JWT_KEY).build().log(List.of(inbound("wamid.A")));
-        logger("sb_publishable_abc.def.ghi").build().log(List.of(inbound("wamid.B")));
+        logger(JWT_KEY).log(List.of(inbound("wamid.A")));
+        logger("sb_publishable_abc.def.ghi").log(List.of(inbound("wamid.B")));
 
         server.verify(1, postRequestedFor(urlEqualTo(URL)).withHeader("apikey", equalTo(JWT_KEY))
                 .withHeader("Authorization", equalTo("Bearer " + JWT_KEY)));
         server.verify(1, postRequestedFor(urlEqualTo(URL)).withHeader("apikey", equalTo("sb_publishable_abc.def.ghi"))
                 .withHeader("Authorization", absent()));
-        assertThat(SupabaseChatLogger.isJwt(SECRET_KEY)).isFalse();
-        assertThat(SupabaseChatLogger.isJwt("not-a-jwt")).isFalse();
-        assertThat(SupabaseChatLogger.isJwt(JWT_KEY)).isTrue();
+        assertThat(SupabaseClient.isJwt(SECRET_KEY)).isFalse();
+        assertThat(SupabaseClient.isJwt("not-a-jwt")).isFalse();
+        assertThat(SupabaseClient.isJwt(JWT_KEY)).isTrue();
     }
 
     @Test
@@ -128,8 +133,8 @@ class SupabaseChatLoggerTest {
             entries.add(inbound("wamid." + i));
         }
 
-        logger(SECRET_KEY).chunkSize(2).build().log(entries);
-        logger(SECRET_KEY).build().log(List.of());
+        new SupabaseChatLogger(client(SECRET_KEY).build(), "chat_logs", 2).log(entries);
+        logger(SECRET_KEY).log(List.of());
 
         List<LoggedRequest> requests = server.findAll(postRequestedFor(urlPathEqualTo(PATH)));
         assertThat(requests).hasSize(3);
@@ -148,7 +153,7 @@ class SupabaseChatLoggerTest {
         server.stubFor(post(urlEqualTo(URL)).inScenario("flaky").whenScenarioStateIs("up")
                 .willReturn(aResponse().withStatus(201)));
 
-        logger(SECRET_KEY).build().log(List.of(inbound("wamid.A")));
+        logger(SECRET_KEY).log(List.of(inbound("wamid.A")));
 
         server.verify(2, postRequestedFor(urlEqualTo(URL)));
         assertThat(sleeps).containsExactly(Duration.ofMillis(500));
@@ -163,7 +168,7 @@ class SupabaseChatLoggerTest {
         server.stubFor(post(urlEqualTo(URL)).inScenario("s").whenScenarioStateIs("up")
                 .willReturn(aResponse().withStatus(201)));
 
-        logger(SECRET_KEY).build().log(List.of(inbound("wamid.A")));
+        logger(SECRET_KEY).log(List.of(inbound("wamid.A")));
 
         server.verify(3, postRequestedFor(urlEqualTo(URL)));
         assertThat(sleeps).containsExactly(Duration.ofMillis(500), Duration.ofSeconds(3));
@@ -173,7 +178,7 @@ class SupabaseChatLoggerTest {
     void givesUpAfterMaxAttemptsWithARetryableException() {
         server.stubFor(post(urlEqualTo(URL)).willReturn(aResponse().withStatus(502).withBody("<html>Bad Gateway</html>")));
 
-        assertThatThrownBy(() -> logger(SECRET_KEY).maxAttempts(4).build().log(List.of(inbound("wamid.A"))))
+        assertThatThrownBy(() -> new SupabaseChatLogger(client(SECRET_KEY).maxAttempts(4).build()).log(List.of(inbound("wamid.A"))))
                 .isInstanceOfSatisfying(SupabaseException.class, e -> {
                     assertThat(e.isRetryable()).isTrue();
                     assertThat(e.status()).isEqualTo(502);
@@ -192,7 +197,7 @@ class SupabaseChatLoggerTest {
                         {"code":"23505","details":"Key (id)=(7) already exists.","hint":null,
                          "message":"duplicate key value violates unique constraint \\"chat_logs_pkey\\""}""")));
 
-        assertThatThrownBy(() -> logger(SECRET_KEY).build().log(List.of(inbound("wamid.A"))))
+        assertThatThrownBy(() -> logger(SECRET_KEY).log(List.of(inbound("wamid.A"))))
                 .isInstanceOfSatisfying(SupabaseException.class, e -> {
                     assertThat(e.isRetryable()).isFalse();
                     assertThat(e.status()).isEqualTo(409);
@@ -213,7 +218,7 @@ class SupabaseChatLoggerTest {
                 {"code":"PGRST204","details":null,"hint":"Reload the schema cache",
                  "message":"Could not find the 'cost_usd' column of 'chat_logs' in the schema cache"}""")));
 
-        assertThatThrownBy(() -> logger(SECRET_KEY).build().log(List.of(inbound("wamid.A"))))
+        assertThatThrownBy(() -> logger(SECRET_KEY).log(List.of(inbound("wamid.A"))))
                 .isInstanceOf(SupabaseException.class)
                 .hasMessageContaining("HTTP 400 PGRST204: Could not find the 'cost_usd' column")
                 .hasMessageContaining("(hint: Reload the schema cache)");
@@ -224,7 +229,7 @@ class SupabaseChatLoggerTest {
     void anUnauthorizedEmptyBodyPointsAtTheKey() {
         server.stubFor(post(urlEqualTo(URL)).willReturn(aResponse().withStatus(401)));
 
-        assertThatThrownBy(() -> logger(SECRET_KEY).build().log(List.of(inbound("wamid.A"))))
+        assertThatThrownBy(() -> logger(SECRET_KEY).log(List.of(inbound("wamid.A"))))
                 .isInstanceOfSatisfying(SupabaseException.class, e -> {
                     assertThat(e.isRetryable()).isFalse();
                     assertThat(e.status()).isEqualTo(401);
@@ -240,21 +245,22 @@ class SupabaseChatLoggerTest {
         assertThat(SupabaseChatLogger.fromEnvironment(Map.of())).isEmpty();
         assertThatThrownBy(() -> SupabaseChatLogger.fromEnvironment(Map.of("SUPABASE_URL", "https://x.supabase.co")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SUPABASE_KEY is required");
-        assertThatThrownBy(() -> SupabaseChatLogger.builder("ftp://x", SECRET_KEY))
+        assertThatThrownBy(() -> SupabaseClient.builder("ftp://x", SECRET_KEY))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http(s) URL");
-        assertThatThrownBy(() -> logger(SECRET_KEY).table("chat_logs; drop table users"))
+        assertThatThrownBy(() -> new SupabaseChatLogger(client(SECRET_KEY).build(), "chat_logs; drop table users", 10))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThat(SupabaseChatLogger.fromEnvironment(Map.of("SUPABASE_URL", "https://x.supabase.co/rest/v1/",
                 "SUPABASE_KEY", SECRET_KEY)).orElseThrow().toString())
-                .isEqualTo("SupabaseChatLogger[https://x.supabase.co/rest/v1/chat_logs?on_conflict=idempotency_key, key=****]");
+                .isEqualTo("SupabaseChatLogger[SupabaseClient[https://x.supabase.co/rest/v1/, key=****], table=chat_logs]");
     }
 
     @Test
     void anInterruptStopsRetryingAndKeepsTheFlag() {
         server.stubFor(post(urlEqualTo(URL)).willReturn(aResponse().withStatus(503)));
-        SupabaseChatLogger logger = SupabaseChatLogger.builder(server.baseUrl(), SECRET_KEY).sleeper(d -> {
-            throw new InterruptedException("stop");
-        }).build();
+        SupabaseChatLogger logger = new SupabaseChatLogger(SupabaseClient.builder(server.baseUrl(), SECRET_KEY)
+                .sleeper(d -> {
+                    throw new InterruptedException("stop");
+                }).build());
         try {
             assertThatThrownBy(() -> logger.log(List.of(inbound("wamid.A"))))
                     .isInstanceOf(SupabaseException.class).hasMessageContaining("interrupted");
