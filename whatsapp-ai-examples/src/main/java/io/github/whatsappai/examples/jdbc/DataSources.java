@@ -23,7 +23,8 @@ import java.util.function.Consumer;
  * password is given separately.
  *
  * <p>Pool defaults: name {@value #POOL_NAME}, at most 10 connections, 2 kept idle, 5 s to get a
- * connection, connections recycled after 30 min. The pool starts even when the database is down
+ * connection, connections recycled after 30 min, and the driver's {@code logServerErrorDetail}
+ * off, so a failing row's contents (phone numbers, message text) never reach an exception message. The pool starts even when the database is down
  * (the first operation then fails with a {@link StorageException} and the pipeline retries), so an
  * outage at start-up does not stop the webhook from accepting messages.
  */
@@ -90,6 +91,8 @@ public final class DataSources {
         config.setIdleTimeout(IDLE_TIMEOUT.toMillis());
         config.setMaxLifetime(MAX_LIFETIME.toMillis());
         config.setInitializationFailTimeout(-1);
+        // keep row contents (phone numbers, message text) out of exception messages and logs
+        config.addDataSourceProperty("logServerErrorDetail", "false");
         customizer.accept(config);
         return new HikariDataSource(config);
     }

@@ -191,7 +191,9 @@ public final class SupabaseClient {
             sb.append(": ").append(raw, 0, Math.min(raw.length(), MAX_BODY_IN_MESSAGE));
         }
         if (details != null) {
-            sb.append(" (details: ").append(details).append(')');
+            // PostgreSQL's "Failing row contains (...)" would copy phone numbers and message text into logs
+            sb.append(" (details: ").append(details.startsWith("Failing row contains")
+                    ? "the failing row, withheld; see details()" : details).append(')');
         }
         if (hint != null) {
             sb.append(" (hint: ").append(hint).append(')');

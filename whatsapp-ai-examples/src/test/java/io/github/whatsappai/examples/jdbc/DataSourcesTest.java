@@ -55,6 +55,16 @@ class DataSourcesTest {
     }
 
     @Test
+    void errorMessagesNeverCopyTheFailingRow() throws Exception {
+        try (HikariDataSource ds = DataSources.hikari(db.jdbcUrl(), "postgres", null);
+             var c = ds.getConnection(); var s = c.createStatement()) {
+            assertThatThrownBy(() -> s.executeUpdate("insert into users (wa_id, credits) values ('15559876543', -1)"))
+                    .hasMessageContaining("users_credits_check")
+                    .hasMessageNotContaining("15559876543");
+        }
+    }
+
+    @Test
     void fromEnvironmentIsEmptyWithoutADatabaseUrl() {
         assertThat(DataSources.fromEnvironment(Map.of())).isEmpty();
         assertThat(DataSources.fromEnvironment(Map.of("DATABASE_URL", " "))).isEmpty();

@@ -226,6 +226,20 @@ class SupabaseChatLoggerTest {
     }
 
     @Test
+    void aFailingRowIsKeptOutOfTheMessage() {
+        server.stubFor(post(urlEqualTo(URL)).willReturn(aResponse().withStatus(400).withBody("""
+                {"code":"23514","details":"Failing row contains (1, wamid.A, inbound, 15551234567, Olá).","hint":null,
+                 "message":"new row for relation \\"chat_logs\\" violates check constraint \\"chat_logs_role_check\\""}""")));
+
+        assertThatThrownBy(() -> logger(SECRET_KEY).log(List.of(inbound("wamid.A"))))
+                .isInstanceOfSatisfying(SupabaseException.class, e -> {
+                    assertThat(e.getMessage()).contains("HTTP 400 23514: new row for relation \"chat_logs\"")
+                            .contains("the failing row, withheld").doesNotContain("15551234567");
+                    assertThat(e.details()).contains("15551234567");
+                });
+    }
+
+    @Test
     void anUnauthorizedEmptyBodyPointsAtTheKey() {
         server.stubFor(post(urlEqualTo(URL)).willReturn(aResponse().withStatus(401)));
 
