@@ -120,6 +120,8 @@ public final class DataSources {
      * {@code jdbc:postgresql://host:port/db?params} (dropping the credentials); a JDBC URL is
      * returned unchanged.
      *
+     * @param url a {@code postgres://}, {@code postgresql://} or {@code jdbc:postgresql:} URL
+     * @return the JDBC URL
      * @throws IllegalArgumentException when the URL is neither form
      */
     public static String toJdbcUrl(String url) {

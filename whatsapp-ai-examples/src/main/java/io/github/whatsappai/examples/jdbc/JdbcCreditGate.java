@@ -131,6 +131,8 @@ public final class JdbcCreditGate implements CreditGate {
     /**
      * The user's current balance (credits not reserved), or empty when there is no such user.
      *
+     * @param userId the application's user id
+     * @return the balance, or empty
      * @throws StorageException when the database fails
      */
     public OptionalLong balance(String userId) {
