@@ -3,6 +3,7 @@ package io.github.whatsappai.servlet;
 import io.github.whatsappai.WhatsAppAi;
 import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.event.Event;
+import io.github.whatsappai.testing.WebhookPayloads;
 import io.github.whatsappai.webhook.WebhookRequest;
 import io.github.whatsappai.webhook.model.TextContent;
 import org.junit.jupiter.api.AfterEach;
@@ -34,8 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static io.github.whatsappai.servlet.TestDeliveries.delivery;
-import static io.github.whatsappai.servlet.TestDeliveries.sign;
+import static io.github.whatsappai.testing.SignedWebhooks.signature;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -53,7 +53,9 @@ abstract class WebhookServletContainerTest {
     /** What a re-serialising receiver would compute (PROTOCOL.md §H): must not be accepted. */
     static final String RESERIALISED_SIGNATURE =
             "sha256=cfd8aa0d52197897869f3246a9fc5ea19726b30826f69d4c2d9fcba4b67105b1";
-    static final long T0 = 1_786_000_000L;
+    static final long T0 = WebhookPayloads.DEFAULT_TIMESTAMP;
+    /** A second number we serve, so that batches span several changes. */
+    static final String SECOND_PHONE_NUMBER_ID = "100000000000009";
     static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(T0 + 60), ZoneOffset.UTC);
     /** The cap the tests deploy with (init-param), small enough to exceed quickly. */
     static final int CAP = 256 * 1024;
@@ -78,8 +80,8 @@ abstract class WebhookServletContainerTest {
         return WhatsAppAiConfig.builder()
                 .appSecrets(SECRET)
                 .verifyToken(VERIFY_TOKEN)
-                .phoneNumberIds(TestDeliveries.PHONE_NUMBER_ID)
-                .businessAccountIds(TestDeliveries.WABA_ID)
+                .phoneNumberIds(WebhookPayloads.DEFAULT_PHONE_NUMBER_ID, SECOND_PHONE_NUMBER_ID)
+                .businessAccountIds(WebhookPayloads.DEFAULT_WABA_ID)
                 .rateLimitPerMinute(100_000)
                 .build();
     }
@@ -142,7 +144,7 @@ abstract class WebhookServletContainerTest {
     @Test
     void metaWireExactBodyWithTheReferenceSignatureIsAcceptedAndHandedOn() throws Exception {
         byte[] body = resource("wa_webhook_text.json");
-        assertThat(sign(body, SECRET)).isEqualTo(TEXT_VECTOR_SIGNATURE);
+        assertThat(signature(body, SECRET)).isEqualTo(TEXT_VECTOR_SIGNATURE);
 
         HttpResponse<byte[]> response = post(body, TEXT_VECTOR_SIGNATURE);
 
@@ -167,7 +169,7 @@ abstract class WebhookServletContainerTest {
     void forgedSignatureIsRejectedAndNothingIsHandedOn() throws Exception {
         byte[] body = resource("wa_webhook_text.json");
 
-        assertThat(post(body, sign(body, "not-the-app-secret")).statusCode()).isEqualTo(401);
+        assertThat(post(body, signature(body, "not-the-app-secret")).statusCode()).isEqualTo(401);
         byte[] tampered = new String(body, StandardCharsets.US_ASCII).replace("Sundays", "Mondays")
                 .getBytes(StandardCharsets.US_ASCII);
         assertThat(post(tampered, TEXT_VECTOR_SIGNATURE).statusCode()).isEqualTo(401);
@@ -185,12 +187,14 @@ abstract class WebhookServletContainerTest {
     @Test
     void rawUtf8BodyIsVerifiedOverItsBytesWhateverTheDeclaredCharset() throws Exception {
         String text = "Ol\u00e1, caf\u00e9 \u00e0s 9h? \uD83D\uDE42 \u65e5\u672c / https://example.com/x";
-        byte[] body = delivery(List.of(new TestDeliveries.Text("wamid.RAW-UTF8-1", "15555550123", T0, text)))
+        // The kit writes Meta's escaped form; this body carries the text as raw UTF-8 bytes instead.
+        byte[] body = WebhookPayloads.text("RAW_TEXT").wamid("wamid.RAW-UTF8-1").toJson().replace("RAW_TEXT", text)
                 .getBytes(StandardCharsets.UTF_8);
+        assertThat(body).contains((byte) 0xF0);
 
         HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(base.resolve(PATH))
                 .header("Content-Type", "application/json; charset=ISO-8859-1")
-                .header("X-Hub-Signature-256", sign(body, SECRET))
+                .header("X-Hub-Signature-256", signature(body, SECRET))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
 
         assertThat(response.statusCode()).isEqualTo(200);
@@ -202,7 +206,7 @@ abstract class WebhookServletContainerTest {
     void signedBodyThatIsNotJsonIsAcknowledgedButNotProcessed() throws Exception {
         byte[] body = "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":".getBytes(StandardCharsets.UTF_8);
 
-        HttpResponse<byte[]> response = post(body, sign(body, SECRET));
+        HttpResponse<byte[]> response = post(body, signature(body, SECRET));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(handler.messages()).isEmpty();
@@ -214,7 +218,7 @@ abstract class WebhookServletContainerTest {
     void bodyOfExactlyTheCapIsAccepted() throws Exception {
         byte[] body = padTo(textDelivery("wamid.AT-CAP-1"), CAP);
 
-        HttpResponse<byte[]> response = post(body, sign(body, SECRET));
+        HttpResponse<byte[]> response = post(body, signature(body, SECRET));
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(handler.ids()).containsExactly("wamid.AT-CAP-1");
@@ -226,12 +230,28 @@ abstract class WebhookServletContainerTest {
 
         HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(base.resolve(PATH))
                 .header("Content-Type", "application/json")
-                .header("X-Hub-Signature-256", sign(body, SECRET))
+                .header("X-Hub-Signature-256", signature(body, SECRET))
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(handler.ids()).containsExactly("wamid.AT-CAP-CHUNKED-1");
+    }
+
+    @Test
+    void bodyOneByteOverTheCapIsRefusedWithBothFramings() throws Exception {
+        byte[] body = padTo(textDelivery("wamid.OVER-CAP-1"), CAP + 1);
+
+        HttpResponse<byte[]> withLength = post(body, signature(body, SECRET));
+        HttpResponse<byte[]> chunked = HTTP.send(HttpRequest.newBuilder(base.resolve(PATH))
+                .header("Content-Type", "application/json")
+                .header("X-Hub-Signature-256", signature(body, SECRET))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(withLength.statusCode()).isEqualTo(413);
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        assertThat(handler.messages()).isEmpty();
     }
 
     @Test
@@ -253,7 +273,7 @@ abstract class WebhookServletContainerTest {
         Arrays.fill(chunk, (byte) ' ');
         ByteArrayOutputStream request = new ByteArrayOutputStream();
         request.writeBytes(("POST " + PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "X-Hub-Signature-256: " + sign(chunk, SECRET) + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "X-Hub-Signature-256: " + signature(chunk, SECRET) + "\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         request.writeBytes(chunk);
         request.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -268,18 +288,23 @@ abstract class WebhookServletContainerTest {
 
     @Test
     void everyMessageOfABatchedDeliveryIsHandedOn() throws Exception {
-        List<TestDeliveries.Text> messages = new ArrayList<>();
+        WebhookPayloads.Batch batch = WebhookPayloads.batch();
+        List<String> wamids = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
-            messages.add(new TestDeliveries.Text("wamid.BATCH-" + i, "1555555" + String.format("%04d", i % 37),
-                    T0 + i % 50, "message " + i + " caf\\u00e9"));
+            String wamid = "wamid.BATCH-" + i;
+            wamids.add(wamid);
+            batch.add(WebhookPayloads.text("message " + i + " caf\u00e9 \uD83D\uDE42").wamid(wamid)
+                    .from("1555555" + String.format("%04d", i % 37)).userId(null)
+                    .phoneNumberId(i % 3 == 0 ? SECOND_PHONE_NUMBER_ID : WebhookPayloads.DEFAULT_PHONE_NUMBER_ID)
+                    .timestamp(T0 + i % 50));
         }
-        byte[] body = delivery(messages).getBytes(StandardCharsets.UTF_8);
+        byte[] body = batch.toBytes();
+        assertThat(body.length).isLessThan(CAP);
 
-        HttpResponse<byte[]> response = post(body, sign(body, SECRET));
+        HttpResponse<byte[]> response = post(body, signature(body, SECRET));
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(handler.ids()).containsExactlyInAnyOrderElementsOf(
-                messages.stream().map(TestDeliveries.Text::wamid).toList());
+        assertThat(handler.ids()).containsExactlyInAnyOrderElementsOf(wamids);
     }
 
     @Test
@@ -305,7 +330,7 @@ abstract class WebhookServletContainerTest {
                     List<Integer> statuses = new ArrayList<>();
                     for (int i = 0; i < perThread; i++) {
                         byte[] body = textDelivery("wamid.CONC-" + thread + "-" + i);
-                        statuses.add(post(body, sign(body, SECRET)).statusCode());
+                        statuses.add(post(body, signature(body, SECRET)).statusCode());
                     }
                     return statuses;
                 }));
@@ -381,8 +406,7 @@ abstract class WebhookServletContainerTest {
     // ---- helpers ----
 
     static byte[] textDelivery(String wamid) {
-        return delivery(List.of(new TestDeliveries.Text(wamid, "15555550123", T0, "hello " + wamid)))
-                .getBytes(StandardCharsets.UTF_8);
+        return WebhookPayloads.text("hello " + wamid).wamid(wamid).toBytes();
     }
 
     /** {@code json} followed by spaces up to {@code size} bytes: still valid JSON, still signable. */

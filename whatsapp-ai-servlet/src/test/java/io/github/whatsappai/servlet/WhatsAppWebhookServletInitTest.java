@@ -1,6 +1,7 @@
 package io.github.whatsappai.servlet;
 
 import io.github.whatsappai.WhatsAppAi;
+import io.github.whatsappai.testing.SignedWebhooks;
 import io.github.whatsappai.webhook.WebhookRequest;
 import jakarta.servlet.ServletConfig;
 import jakarta.servlet.ServletException;
@@ -182,8 +183,7 @@ class WhatsAppWebhookServletInitTest {
 
     private static WebhookRequest signedTextDelivery() {
         byte[] body = WebhookServletContainerTest.textDelivery("wamid.INIT-TEST-1");
-        return WebhookRequest.post("/webhook/whatsapp",
-                Map.of("X-Hub-Signature-256", TestDeliveries.sign(body, WebhookServletContainerTest.SECRET)), body);
+        return SignedWebhooks.signedPost(body, WebhookServletContainerTest.SECRET);
     }
 
     /** Remembers the configuration it was given. */
