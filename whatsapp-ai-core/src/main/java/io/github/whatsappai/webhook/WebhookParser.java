@@ -48,7 +48,6 @@ public final class WebhookParser {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_NESTING_DEPTH)
-                        .maxNumberLength(64)
                         .build())
                 .build();
         this.mapper = JsonMapper.builder(factory)
