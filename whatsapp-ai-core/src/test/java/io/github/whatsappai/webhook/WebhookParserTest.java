@@ -274,7 +274,9 @@ class WebhookParserTest {
                 + "\"type\":\"location\",\"location\":{\"latitude\":\"1.5\",\"longitude\":\"-2.25\"}},"
                 + "{\"from\":\"15555550123\",\"id\":\"wamid.B\",\"timestamp\":\" 1786000001 \",\"type\":\"order\","
                 + "\"order\":{\"product_items\":[{\"product_retailer_id\":\"x\",\"quantity\":\"3\","
-                + "\"item_price\":\"9.99\"}]}}]}}]}]}");
+                + "\"item_price\":\"9.99\"}]}}," 
+                + "{\"from\":\"15555550123\",\"id\":\"wamid.B2\",\"timestamp\":1786000002.0,\"type\":\"text\","
+                + "\"text\":{\"body\":\"x\"}}]}}]}]}");
         assertThat(d.problems()).isEmpty();
         InboundMessage a = d.messages().get(0);
         assertThat(a.sender()).isEqualTo(new Sender("15555550123", null, null, null, null));
@@ -284,6 +286,7 @@ class WebhookParserTest {
         assertThat(d.messages().get(1).timestamp()).isEqualTo(Instant.ofEpochSecond(1_786_000_001L));
         assertThat(o.items().get(0).quantity()).isEqualTo(3);
         assertThat(o.items().get(0).itemPrice()).isEqualByComparingTo("9.99");
+        assertThat(d.messages().get(2).timestamp()).isEqualTo(Instant.ofEpochSecond(1_786_000_002L));
     }
 
     @Test
