@@ -48,7 +48,6 @@ public final class WebhookParser {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxNestingDepth(MAX_NESTING_DEPTH)
-                        .maxNumberLength(64)
                         .build())
                 .build();
         this.mapper = JsonMapper.builder(factory)
@@ -258,13 +257,13 @@ public final class WebhookParser {
             return v.isBoolean() ? v.booleanValue() : "true".equalsIgnoreCase(v.asText());
         }
 
-        /** Unix seconds given as a string or a number; {@code null} when absent. */
+        /** Unix seconds given as a string or a number (a fraction is dropped); {@code null} when absent. */
         static java.time.Instant instant(JsonNode node, String field) {
             JsonNode v = node.get(field);
             if (v == null || v.isNull()) {
                 return null;
             }
-            if (v.isIntegralNumber()) {
+            if (v.isNumber()) {
                 return java.time.Instant.ofEpochSecond(v.longValue());
             }
             if (v.isTextual()) {
