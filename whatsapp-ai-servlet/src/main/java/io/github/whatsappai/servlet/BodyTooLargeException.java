@@ -15,7 +15,9 @@ public final class BodyTooLargeException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The cap in bytes. */
     private final int limit;
+    /** The declared length, or {@code -1}. */
     private final long declaredLength;
 
     /**
@@ -30,12 +32,20 @@ public final class BodyTooLargeException extends IOException {
         this.declaredLength = declaredLength;
     }
 
-    /** The cap in bytes that the body exceeded. */
+    /**
+     * The cap the body exceeded.
+     *
+     * @return the cap in bytes
+     */
     public int limit() {
         return limit;
     }
 
-    /** The declared {@code Content-Length}, or {@code -1} when the client did not declare one. */
+    /**
+     * What the client declared.
+     *
+     * @return the declared {@code Content-Length}, or {@code -1} when the client did not declare one
+     */
     public long declaredLength() {
         return declaredLength;
     }

@@ -75,7 +75,11 @@ public final class WebhookServletAdapter {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    /** The largest accepted body in bytes. */
+    /**
+     * The cap of this adapter.
+     *
+     * @return the largest accepted body in bytes
+     */
     public int maxBodyBytes() {
         return maxBodyBytes;
     }
@@ -84,6 +88,8 @@ public final class WebhookServletAdapter {
      * Builds the neutral request: method, request URI, query parameters, headers and, for every method
      * but {@code GET} and {@code HEAD}, the raw body read through the cap.
      *
+     * @param request the servlet request; its body must not have been read yet
+     * @return the neutral request to hand to {@link io.github.whatsappai.WhatsAppAi#handle(WebhookRequest)}
      * @throws BodyTooLargeException when the body is larger than {@link #maxBodyBytes()}
      * @throws IOException when the body cannot be read (for example the client went away)
      */
@@ -97,7 +103,9 @@ public final class WebhookServletAdapter {
      * Reads the whole body of {@code request} as bytes through the cap. Call it at most once per
      * request, before anything else touched the body.
      *
+     * @param request the servlet request
      * @param maxBodyBytes the largest accepted body in bytes
+     * @return the body bytes exactly as received, never {@code null}
      * @throws BodyTooLargeException when the declared or actual length is above {@code maxBodyBytes}
      * @throws IOException when the body cannot be read
      */
@@ -144,6 +152,9 @@ public final class WebhookServletAdapter {
     /**
      * Every header of {@code request} with all its values, in a map whose keys are case-insensitive.
      * The map is mutable and owned by the caller.
+     *
+     * @param request the servlet request
+     * @return header values by name, case-insensitive
      */
     public static Map<String, List<String>> headers(HttpServletRequest request) {
         Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
@@ -166,6 +177,9 @@ public final class WebhookServletAdapter {
      * The query parameters of {@code request}, decoded as UTF-8 from {@link HttpServletRequest#getQueryString()},
      * every value kept in order. Names keep their dots ({@code hub.mode}). A segment that is not valid
      * percent-encoding is kept as sent. Never reads the body.
+     *
+     * @param request the servlet request
+     * @return parameter values by name, in the order sent; mutable and owned by the caller
      */
     public static Map<String, List<String>> queryParameters(HttpServletRequest request) {
         return parseQuery(request.getQueryString());
@@ -201,6 +215,8 @@ public final class WebhookServletAdapter {
      * as UTF-8 bytes with a {@code Content-Length} (no trailing newline, so a handshake challenge is
      * echoed verbatim).
      *
+     * @param webhookResponse what the core answered
+     * @param response the servlet response, not yet committed
      * @throws IOException when the response cannot be written
      */
     public static void writeResponse(WebhookResponse webhookResponse, HttpServletResponse response)
@@ -219,6 +235,8 @@ public final class WebhookServletAdapter {
      * Answers a refused body with {@value #STATUS_PAYLOAD_TOO_LARGE} and a short plain-text reason, and
      * asks the container to close the connection rather than read the rest of the body.
      *
+     * @param e the refusal
+     * @param response the servlet response, not yet committed
      * @throws IOException when the response cannot be written
      */
     public static void writeBodyTooLarge(BodyTooLargeException e, HttpServletResponse response) throws IOException {

@@ -104,10 +104,12 @@ public class WhatsAppWebhookServlet extends HttpServlet {
     private static final Logger LOG = LoggerFactory.getLogger(WhatsAppWebhookServlet.class);
     private static final String ALLOWED_METHODS = "GET, POST";
 
-    private transient WhatsAppAi ai;
+    /** The constructor's cap, or 0 to take the init-param or the configuration's. */
     private final int explicitMaxBodyBytes;
-    private transient boolean ownsInstance;
-    private transient WebhookServletAdapter adapter;
+    /** Whether the instance comes from the factory (no-argument constructor), so that this servlet owns it. */
+    private final boolean ownsInstance;
+    private transient volatile WhatsAppAi ai;
+    private transient volatile WebhookServletAdapter adapter;
 
     /**
      * For {@code web.xml}: the servlet creates its {@link WhatsAppAi} in {@link #init()} through the
@@ -117,6 +119,7 @@ public class WhatsAppWebhookServlet extends HttpServlet {
     public WhatsAppWebhookServlet() {
         this.ai = null;
         this.explicitMaxBodyBytes = 0;
+        this.ownsInstance = true;
     }
 
     /**
@@ -128,6 +131,7 @@ public class WhatsAppWebhookServlet extends HttpServlet {
     public WhatsAppWebhookServlet(WhatsAppAi ai) {
         this.ai = Objects.requireNonNull(ai, "ai");
         this.explicitMaxBodyBytes = 0;
+        this.ownsInstance = false;
     }
 
     /**
@@ -143,6 +147,7 @@ public class WhatsAppWebhookServlet extends HttpServlet {
             throw new IllegalArgumentException("maxBodyBytes must be positive, was " + maxBodyBytes);
         }
         this.explicitMaxBodyBytes = maxBodyBytes;
+        this.ownsInstance = false;
     }
 
     /**
@@ -158,7 +163,7 @@ public class WhatsAppWebhookServlet extends HttpServlet {
     public void init() throws ServletException {
         ServletConfig config = getServletConfig();
         String factoryClass = trimmedInitParameter(config, FACTORY_PARAM);
-        if (ai == null) {
+        if (ownsInstance) {
             if (factoryClass == null) {
                 throw new ServletException(getClass().getName() + " was created without a WhatsAppAi: set the "
                         + "init-param '" + FACTORY_PARAM + "' to the name of a class implementing "
@@ -166,7 +171,6 @@ public class WhatsAppWebhookServlet extends HttpServlet {
                         + "new WhatsAppWebhookServlet(whatsAppAi)");
             }
             ai = createFromFactory(factoryClass, config);
-            ownsInstance = true;
         } else if (factoryClass != null) {
             throw new ServletException("init-param '" + FACTORY_PARAM + "' (" + factoryClass + ") is set, but this "
                     + "servlet was constructed with a WhatsAppAi instance; use one or the other");
@@ -243,11 +247,20 @@ public class WhatsAppWebhookServlet extends HttpServlet {
     }
 
     /**
-     * Dispatches {@code GET} and {@code POST} to the core; answers {@code 405} to anything else and
-     * {@code 413} to a body above the cap.
+     * Dispatches {@code GET} and {@code POST} to the core; answers {@code 405} to anything else,
+     * {@code 413} to a body above the cap, {@code 500} when the core failed unexpectedly and {@code 503}
+     * while the servlet has no instance (before {@code init}, or after {@code destroy} closed the one its
+     * factory created). Meta redelivers everything that was not answered {@code 200}.
      */
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        WhatsAppAi target = ai;
+        WebhookServletAdapter translator = adapter;
+        if (target == null || translator == null) {
+            WebhookServletAdapter.writeResponse(WebhookResponse.text(HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    "Service unavailable"), response);
+            return;
+        }
         String method = request.getMethod();
         if (!"GET".equals(method) && !"POST".equals(method)) {
             response.setHeader("Allow", ALLOWED_METHODS);
@@ -257,7 +270,7 @@ public class WhatsAppWebhookServlet extends HttpServlet {
         }
         WebhookResponse result;
         try {
-            result = ai.handle(adapter.toWebhookRequest(request));
+            result = target.handle(translator.toWebhookRequest(request));
         } catch (BodyTooLargeException e) {
             LOG.warn("Refused webhook request to {}: {}", request.getRequestURI(), e.getMessage());
             WebhookServletAdapter.writeBodyTooLarge(e, response);
@@ -270,29 +283,43 @@ public class WhatsAppWebhookServlet extends HttpServlet {
         WebhookServletAdapter.writeResponse(result, response);
     }
 
-    /** Closes the {@link WhatsAppAi} when this servlet created it through its factory; otherwise leaves it open. */
+    /**
+     * Closes the {@link WhatsAppAi} when this servlet created it through its factory (a later {@code init}
+     * creates a new one); otherwise leaves it open for its owner to close.
+     */
     @Override
     public void destroy() {
         closeOwned();
     }
 
     private void closeOwned() {
-        if (ownsInstance && ai != null) {
-            ownsInstance = false;
+        WhatsAppAi owned = ai;
+        if (ownsInstance && owned != null) {
+            ai = null;
+            adapter = null;
             try {
-                ai.close();
+                owned.close();
             } catch (RuntimeException e) {
                 LOG.warn("Closing the WhatsAppAi created by the servlet's factory failed", e);
             }
         }
     }
 
-    /** The instance this servlet serves, or {@code null} before {@link #init()} in the {@code web.xml} case. */
+    /**
+     * The instance this servlet serves.
+     *
+     * @return the instance, or {@code null} in the {@code web.xml} case before {@link #init()} and after
+     *         {@link #destroy()}
+     */
     public WhatsAppAi whatsAppAi() {
         return ai;
     }
 
-    /** The body cap in bytes, or {@code 0} before {@link #init()}. */
+    /**
+     * The body cap in effect.
+     *
+     * @return the cap in bytes, or {@code 0} before {@link #init()}
+     */
     public int maxBodyBytes() {
         return adapter == null ? 0 : adapter.maxBodyBytes();
     }

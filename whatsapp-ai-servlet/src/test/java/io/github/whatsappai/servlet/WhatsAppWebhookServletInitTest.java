@@ -87,6 +87,23 @@ class WhatsAppWebhookServletInitTest {
     }
 
     @Test
+    void reinitialisedServletCreatesAFreshInstance() throws ServletException {
+        RecordingWhatsAppAiFactory.reset();
+        WhatsAppWebhookServlet servlet = new WhatsAppWebhookServlet();
+        TestServletConfig config = new TestServletConfig(Map.of(FACTORY_PARAM, RecordingWhatsAppAiFactory.class.getName()));
+        servlet.init(config);
+        servlet.destroy();
+        assertThat(servlet.whatsAppAi()).isNull();
+
+        servlet.init(config);
+
+        assertThat(RecordingWhatsAppAiFactory.created()).hasSize(2);
+        assertThat(servlet.whatsAppAi()).isSameAs(RecordingWhatsAppAiFactory.created().get(1));
+        assertThat(servlet.whatsAppAi().handle(signedTextDelivery()).status()).isEqualTo(200);
+        servlet.destroy();
+    }
+
+    @Test
     void factoryIsGivenTheServletConfig() throws ServletException {
         CapturingFactory.seen = null;
         TestServletConfig config = new TestServletConfig(Map.of(FACTORY_PARAM, CapturingFactory.class.getName(),
