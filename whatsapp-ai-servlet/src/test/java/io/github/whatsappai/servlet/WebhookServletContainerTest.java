@@ -129,6 +129,8 @@ abstract class WebhookServletContainerTest {
 
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(new String(response.body(), StandardCharsets.UTF_8)).doesNotContain("1158201444");
+        assertThat(events).hasAtLeastOneElementOfType(Event.HandshakeRejected.class)
+                .doesNotHaveAnyElementsOfTypes(Event.HandshakeAccepted.class);
     }
 
     @Test
@@ -174,6 +176,7 @@ abstract class WebhookServletContainerTest {
                 .getBytes(StandardCharsets.US_ASCII);
         assertThat(post(tampered, TEXT_VECTOR_SIGNATURE).statusCode()).isEqualTo(401);
         assertThat(handler.messages()).isEmpty();
+        assertThat(events).filteredOn(Event.SignatureRejected.class::isInstance).hasSize(2);
     }
 
     @Test
@@ -210,6 +213,7 @@ abstract class WebhookServletContainerTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(handler.messages()).isEmpty();
+        assertThat(events).hasAtLeastOneElementOfType(Event.PayloadRejected.class);
     }
 
     // ---- size cap ----
