@@ -25,6 +25,8 @@ public final class TextSanitizer {
     private final int maxChars;
 
     /**
+     * Creates a sanitiser that caps its results.
+     *
      * @param maxChars longest result in UTF-16 chars; positive
      */
     public TextSanitizer(int maxChars) {

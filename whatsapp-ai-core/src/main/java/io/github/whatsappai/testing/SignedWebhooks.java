@@ -62,6 +62,8 @@ public final class SignedWebhooks {
 
     /** The GET Meta sends when the callback URL is saved: {@code hub.mode=subscribe}, the token and the challenge. */
     public static WebhookRequest handshake(String verifyToken, String challenge) {
+        Objects.requireNonNull(verifyToken, "verifyToken");
+        Objects.requireNonNull(challenge, "challenge");
         Map<String, String> query = new LinkedHashMap<>();
         query.put(WebhookVerifier.MODE_PARAMETER, "subscribe");
         query.put(WebhookVerifier.TOKEN_PARAMETER, verifyToken);

@@ -62,8 +62,8 @@ public final class WebhookPayloads {
         if (caption != null) {
             sb.append("\"caption\":").append(Wire.string(caption)).append(',');
         }
-        sb.append("\"mime_type\":\"image\\/jpeg\",\"sha256\":\"").append(Wire.escape(Integer.toHexString(
-                mediaId.hashCode()))).append("\",\"id\":").append(Wire.string(mediaId)).append('}');
+        sb.append("\"mime_type\":\"image\\/jpeg\",\"sha256\":\"Y2FmZWNhZmVjYWZlY2FmZWNhZmVjYWZlY2FmZWNhZmU=\",\"id\":")
+                .append(Wire.string(mediaId)).append('}');
         return new MessageBuilder("image", sb.toString());
     }
 
