@@ -48,7 +48,9 @@ public final class TextSanitizer {
         }
         String s = text;
         if (!isPlain(s)) {
-            s = strip(s);
+            if (needsStrip(s)) {
+                s = strip(s);
+            }
             if (!Normalizer.isNormalized(s, Normalizer.Form.NFC)) {
                 s = Normalizer.normalize(s, Normalizer.Form.NFC);
             }
@@ -77,6 +79,22 @@ public final class TextSanitizer {
             }
         }
         return true;
+    }
+
+    /** Whether {@code s} has a character to remove; most non-ASCII text (accents, emoji) has none. */
+    private static boolean needsStrip(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= n || !Character.isLowSurrogate(s.charAt(i + 1))) {
+                    return true;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c) || isRemoved(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String strip(String s) {
