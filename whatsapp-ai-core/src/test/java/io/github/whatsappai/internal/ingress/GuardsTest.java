@@ -54,6 +54,28 @@ class GuardsTest {
     }
 
     @Test
+    void dedupForgetsTheOldestIdsFirstWhenFull() {
+        DedupStore store = new DedupStore(16_000, Duration.ofHours(25), ticker);
+        for (int i = 0; i < 20_000; i++) {
+            assertThat(store.firstSighting("wamid." + i)).isTrue();
+        }
+        int recentRemembered = 0;
+        for (int i = 19_000; i < 20_000; i++) {
+            if (!store.firstSighting("wamid." + i)) {
+                recentRemembered++;
+            }
+        }
+        assertThat(recentRemembered).as("the 1000 newest ids are all still known").isEqualTo(1000);
+        int oldestForgotten = 0;
+        for (int i = 0; i < 1000; i++) {
+            if (store.firstSighting("wamid." + i)) {
+                oldestForgotten++;
+            }
+        }
+        assertThat(oldestForgotten).as("the oldest ids went first").isGreaterThan(900);
+    }
+
+    @Test
     void rateLimiterRefillsContinuouslyAndNotifiesOncePerMinute() {
         SenderRateLimiter limiter = new SenderRateLimiter(3, ticker);
         ConversationKey alex = new ConversationKey("1", "15555550123");
