@@ -338,6 +338,13 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
         if (result.isDone()) {
             return;
         }
+        if (call.pairKey != null && !pairHolds.isEmpty()) {
+            PairHold hold = pairHolds.get(call.pairKey);
+            if (hold != null && hold.notBefore > ticker.getAsLong()) {
+                attempt(call, n, result);
+                return;
+            }
+        }
         HttpRequest.Builder rb = HttpRequest.newBuilder(call.uri)
                 .timeout(requestTimeout)
                 .header("Authorization", authorization);
@@ -364,6 +371,12 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
         WhatsAppApiException failure;
         if (error != null) {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+            MediaTooLargeException tooLarge = findCause(cause, MediaTooLargeException.class);
+            WhatsAppApiException api = findCause(cause, WhatsAppApiException.class);
+            if (tooLarge != null || api != null) {
+                result.completeExceptionally(tooLarge != null ? tooLarge : api);
+                return;
+            }
             if (cause instanceof IOException) {
                 failure = WhatsAppApiException.network(cause);
             } else {
@@ -398,6 +411,15 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
         }
         report(call, failure, n);
         result.completeExceptionally(failure);
+    }
+
+    private static <E extends Throwable> E findCause(Throwable t, Class<E> type) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (type.isInstance(c)) {
+                return type.cast(c);
+            }
+        }
+        return null;
     }
 
     @SuppressWarnings("unchecked")

@@ -38,8 +38,8 @@ final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
     public void onSubscribe(Flow.Subscription s) {
         this.subscription = s;
         if (announced > cap) {
-            s.cancel();
             result.completeExceptionally(tooLarge.apply(announced));
+            s.cancel();
             return;
         }
         s.request(Long.MAX_VALUE);
@@ -53,8 +53,8 @@ final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
         for (ByteBuffer b : items) {
             int n = b.remaining();
             if (buffer.size() + (long) n > cap) {
-                subscription.cancel();
                 result.completeExceptionally(tooLarge.apply(buffer.size() + (long) n));
+                subscription.cancel();
                 return;
             }
             byte[] chunk = new byte[n];

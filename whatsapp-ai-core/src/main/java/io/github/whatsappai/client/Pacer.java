@@ -7,8 +7,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Outbound pacing for one phone number id: a token bucket holding one token, refilled every
- * {@code 1/rate} seconds (a late dispatch may catch up one interval, so the long-run rate is the
- * configured one), plus a record of the last {@code rate} dispatch times so that no one-second
+ * {@code 1/rate} seconds (a late dispatch may catch up half an interval, so a slightly late
+ * scheduler does not lower the long-run rate), plus a record of the last {@code rate} dispatch times so that no one-second
  * window ever holds more than {@code rate} dispatches. Work that cannot go yet waits in FIFO order
  * and is released by a task on the scheduler; no thread ever sleeps. Thread-safe.
  */
@@ -85,7 +85,7 @@ final class Pacer {
         }
         recent[oldest] = now;
         oldest = (oldest + 1) % recent.length;
-        next = Math.max(next, now - interval) + interval;
+        next = Math.max(next, now - interval / 2) + interval;
         return true;
     }
 }
