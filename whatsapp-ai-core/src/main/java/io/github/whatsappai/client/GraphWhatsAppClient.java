@@ -79,6 +79,8 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
     private static final Set<Integer> ALERT_CODES = Set.of(0, 190, 368, 131031, 131042);
     private static final long MAX_JSON_BYTES = 1L << 20;
     private static final int MAX_DETAIL_CHARS = 200;
+    /** Pair holds that ended this long ago are forgotten (their recipient never got a success). */
+    private static final long STALE_HOLD_NANOS = TimeUnit.HOURS.toNanos(1);
 
     private final String authorization;
     private final String baseUrl;
@@ -430,6 +432,8 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
 
     private long retryDelay(WhatsAppApiException e, int attempt, String pairKey) {
         if (e.code() == WhatsAppApiException.PAIR_RATE_LIMIT && pairKey != null) {
+            long staleBefore = ticker.getAsLong() - STALE_HOLD_NANOS;
+            pairHolds.values().removeIf(h -> h.notBefore < staleBefore);
             PairHold hold = pairHolds.compute(pairKey, (k, old) -> {
                 int strikes = old == null ? 0 : old.strikes + 1;
                 long hold4n = TimeUnit.SECONDS.toNanos(1L << (2 * Math.min(strikes, 10)));

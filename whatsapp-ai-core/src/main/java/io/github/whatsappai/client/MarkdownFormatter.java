@@ -82,8 +82,9 @@ public final class MarkdownFormatter {
                 lastBlank = false;
                 continue;
             }
-            Matcher f = FENCE.matcher(line);
-            if (f.matches()) {
+            char first = firstNonSpace(line);
+            Matcher f = first == '`' || first == '~' ? FENCE.matcher(line) : null;
+            if (f != null && f.matches()) {
                 fence = f.group(2);
                 out.append(f.group(1)).append("```\n");
                 lastBlank = false;
@@ -96,10 +97,11 @@ public final class MarkdownFormatter {
                 lastBlank = true;
                 continue;
             }
-            if (RULE.matcher(line).matches()) {
+            if ((first == '-' || first == '*' || first == '_') && RULE.matcher(line).matches()) {
                 continue;
             }
-            if (isTableRow(line) && i + 1 < lines.length && TABLE_SEPARATOR.matcher(lines[i + 1]).matches()) {
+            if (first == '|' && isTableRow(line) && i + 1 < lines.length
+                    && TABLE_SEPARATOR.matcher(lines[i + 1]).matches()) {
                 List<String> header = cells(line);
                 i++;
                 while (i + 1 < lines.length && isTableRow(lines[i + 1])) {
@@ -109,8 +111,8 @@ public final class MarkdownFormatter {
                 lastBlank = false;
                 continue;
             }
-            Matcher h = HEADING.matcher(line);
-            if (h.matches()) {
+            Matcher h = first == '#' ? HEADING.matcher(line) : null;
+            if (h != null && h.matches()) {
                 String title = inline(h.group(1).replace("**", "").replace("__", "")).trim();
                 if (!title.isEmpty()) {
                     out.append('*').append(title).append("*\n");
@@ -118,9 +120,11 @@ public final class MarkdownFormatter {
                 }
                 continue;
             }
-            Matcher b = BULLET.matcher(line);
-            if (b.lookingAt()) {
-                line = b.group(1) + "-" + b.group(2) + line.substring(b.end());
+            if (first == '*' || first == '+') {
+                Matcher b = BULLET.matcher(line);
+                if (b.lookingAt()) {
+                    line = b.group(1) + "-" + b.group(2) + line.substring(b.end());
+                }
             }
             out.append(inline(line)).append('\n');
             lastBlank = false;
@@ -137,6 +141,16 @@ public final class MarkdownFormatter {
             start++;
         }
         return out.substring(start, end);
+    }
+
+    private static char firstNonSpace(String line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c != ' ' && c != '\t') {
+                return c;
+            }
+        }
+        return ' ';
     }
 
     private static boolean isTableRow(String line) {
@@ -216,11 +230,21 @@ public final class MarkdownFormatter {
             s = protectUrls(s, kept);
         }
         if (s.indexOf('*') >= 0 || s.indexOf('_') >= 0 || s.indexOf('~') >= 0) {
-            s = BOLD_ITALIC.matcher(s).replaceAll(BOLD + "_$1_" + BOLD);
-            s = BOLD_STARS.matcher(s).replaceAll(BOLD + "$1" + BOLD);
-            s = BOLD_UNDERSCORES.matcher(s).replaceAll(BOLD + "$1" + BOLD);
-            s = ITALIC_STAR.matcher(s).replaceAll("_$1_");
-            s = STRIKE.matcher(s).replaceAll("~$1~");
+            if (s.contains("***")) {
+                s = BOLD_ITALIC.matcher(s).replaceAll(BOLD + "_$1_" + BOLD);
+            }
+            if (s.contains("**")) {
+                s = BOLD_STARS.matcher(s).replaceAll(BOLD + "$1" + BOLD);
+            }
+            if (s.contains("__")) {
+                s = BOLD_UNDERSCORES.matcher(s).replaceAll(BOLD + "$1" + BOLD);
+            }
+            if (s.indexOf('*') >= 0) {
+                s = ITALIC_STAR.matcher(s).replaceAll("_$1_");
+            }
+            if (s.contains("~~")) {
+                s = STRIKE.matcher(s).replaceAll("~$1~");
+            }
             s = s.replace(BOLD, '*');
         }
         return kept.isEmpty() ? s : restore(s, kept);
