@@ -79,6 +79,7 @@ public final class PacingLoadBenchmark {
         long[] arrival = new long[total];
         long[] answered = new long[total];
         long[] done = new long[total];
+        boolean[] rejected = new boolean[total];
         long[] arrivalsWindow = new long[rate];
         Arrays.fill(arrivalsWindow, Long.MIN_VALUE / 4);
         int[] oldest = {0};
@@ -106,6 +107,9 @@ public final class PacingLoadBenchmark {
             byte[] answer = (reject ? TOO_FAST : OK).getBytes(StandardCharsets.UTF_8);
             if (reject) {
                 tooFast.incrementAndGet();
+                if (id >= 0) {
+                    rejected[id] = true;
+                }
             } else if (id >= 0) {
                 arrival[id] = in;
             }
@@ -178,7 +182,7 @@ public final class PacingLoadBenchmark {
         long[] held = new long[n];
         int counted = 0;
         for (int i = from; i < total; i++) {
-            if (arrival[i] == 0 || answered[i] == 0 || done[i] == 0) {
+            if (arrival[i] == 0 || answered[i] == 0 || done[i] == 0 || rejected[i]) {
                 continue;
             }
             long hold = dispatch[i] > returned[i] ? dispatch[i] - returned[i] : 0;
@@ -216,6 +220,7 @@ public final class PacingLoadBenchmark {
         System.out.printf("requests the client handed to HTTP beyond %d in a 1 s window (client-caused): %d of %d%n",
                 rate, clientViolations, sent.length);
         System.out.printf("achieved pace at the stub: %.1f msg/s; whole run %.1f s%n", achieved, elapsed / 1e9);
+        System.out.printf("sends answered 429 and retried (excluded from the latencies below): %d%n", n - counted);
         System.out.printf("client overhead (stub time and pacer hold excluded): p50=%.3f ms p99=%.3f ms p99.9=%.3f ms max=%.3f ms%n",
                 ms(pct(overhead, 50)), ms(pct(overhead, 99)), ms(pct(overhead, 99.9)), ms(overhead[overhead.length - 1]));
         System.out.printf("pacer hold: p50=%.3f ms p99=%.3f ms; end-to-end: p50=%.3f ms p99=%.3f ms%n",
