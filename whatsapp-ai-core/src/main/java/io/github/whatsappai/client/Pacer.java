@@ -7,8 +7,9 @@ import java.util.function.LongSupplier;
 
 /**
  * Outbound pacing for one phone number id: a token bucket holding one token, refilled every
- * {@code HEADROOM/rate} seconds (a late dispatch may catch up half an interval, at least 5 ms, so a
- * slightly late scheduler does not lower the long-run rate), plus a record of the last {@code rate} dispatch
+ * {@code HEADROOM/rate} seconds (a late dispatch may catch up half an interval, so a slightly late
+ * scheduler does not lower the long-run rate, while bursts stay out: a burst of requests reaches
+ * Meta with more jitter than evenly spaced ones), plus a record of the last {@code rate} dispatch
  * times so that no window of {@code HEADROOM} seconds ever holds more than {@code rate}
  * dispatches. Work that cannot go yet waits in FIFO order and is released by a task on the
  * scheduler; no thread ever sleeps. Thread-safe.
@@ -23,14 +24,11 @@ final class Pacer {
      */
     static final double HEADROOM = 1.02;
     private static final long WINDOW = (long) (TimeUnit.SECONDS.toNanos(1) * HEADROOM);
-    /** A late scheduler may be caught up by this much at least (several sends at high rates). */
-    private static final long MIN_CATCH_UP = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long LONG_AGO = Long.MIN_VALUE / 4;
 
     private final ScheduledExecutorService scheduler;
     private final LongSupplier ticker;
     private final long interval;
-    private final long catchUp;
     private final long[] recent;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private int oldest;
@@ -41,7 +39,6 @@ final class Pacer {
         this.scheduler = scheduler;
         this.ticker = ticker;
         this.interval = (WINDOW + ratePerSecond - 1) / ratePerSecond;
-        this.catchUp = Math.max(interval / 2, MIN_CATCH_UP);
         this.recent = new long[ratePerSecond];
         java.util.Arrays.fill(recent, LONG_AGO);
     }
@@ -97,7 +94,7 @@ final class Pacer {
         }
         recent[oldest] = now;
         oldest = (oldest + 1) % recent.length;
-        next = Math.max(next, now - catchUp) + interval;
+        next = Math.max(next, now - interval / 2) + interval;
         return true;
     }
 }
