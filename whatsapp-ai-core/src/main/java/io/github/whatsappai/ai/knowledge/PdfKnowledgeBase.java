@@ -48,8 +48,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * of about {@link #DEFAULT_OVERLAP_CHARS} characters where a paragraph is cut, each passage keeping
  * the page where it starts. Terms come from {@link TextAnalyzer} (Unicode-aware, English and
  * Indonesian), scored with BM25 plus a bonus for query words found next to each other; a
- * document's title (its PDF title, else its file name) counts as part of every passage, so "the
- * second version" can tell near-identical documents apart. Each refresh that changes anything
+ * document's title (its PDF title and its file name) counts as part of every passage, so a
+ * question naming the document can tell near-identical documents apart. Each refresh that changes anything
  * builds a new index and swaps it in at once: a search sees the old index or the new one, never a
  * half-built one.
  *
@@ -307,7 +307,7 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
             }
             PdfTextExtractor.Extracted text = extractor.extract(result.bytes());
             List<TextChunker.Chunk> chunks = chunker.chunk(text.pages());
-            String title = text.title().isEmpty() ? fileName(source) : text.title();
+            String title = (text.title() + " " + fileName(source)).strip();
             loaded.put(source, new Loaded(result.validators(), title, text.pages().size(), chunks));
             emit(new Event.KnowledgeBaseLoaded(name, text.pages().size(), chunks.size()));
             return true;
@@ -370,7 +370,7 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
         }
     }
 
-    /** The last path segment without {@code .pdf}: a title for documents that have none. */
+    /** The last path segment without {@code .pdf}, indexed as part of the title. */
     private static String fileName(String source) {
         String path = SourceFetcher.isHttp(source) ? displayName(source) : source;
         String name = path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
