@@ -106,6 +106,10 @@ final class SourceFetcher {
             future.cancel(true);
             throw new SourceException("interrupted while fetching");
         } catch (ExecutionException e) {
+            CappedSubscriber subscriber = body.get();
+            if (subscriber != null && subscriber.failure != null) {
+                throw new SourceException(subscriber.failure.getMessage(), subscriber.failure);
+            }
             throw fetchFailure(e.getCause());
         }
         int status = response.statusCode();
@@ -178,6 +182,8 @@ final class SourceFetcher {
         private final long max;
         private final long declared;
         private volatile Flow.Subscription subscription;
+        /** Why this subscriber refused the body, or {@code null}. */
+        private volatile SourceException failure;
         private long received;
 
         CappedSubscriber(long max, long declared) {
@@ -189,8 +195,7 @@ final class SourceFetcher {
         public void onSubscribe(Flow.Subscription s) {
             subscription = s;
             if (declared > max) {
-                s.cancel();
-                result.completeExceptionally(new SourceException(tooLarge(declared)));
+                refuse(new SourceException(tooLarge(declared)));
             } else {
                 s.request(Long.MAX_VALUE);
             }
@@ -204,8 +209,7 @@ final class SourceFetcher {
             for (ByteBuffer item : items) {
                 received += item.remaining();
                 if (received > max) {
-                    subscription.cancel();
-                    result.completeExceptionally(new SourceException(tooLarge(received)));
+                    refuse(new SourceException(tooLarge(received)));
                     return;
                 }
                 byte[] chunk = new byte[item.remaining()];
@@ -227,6 +231,12 @@ final class SourceFetcher {
         @Override
         public CompletionStage<byte[]> getBody() {
             return result;
+        }
+
+        private void refuse(SourceException reason) {
+            failure = reason;
+            subscription.cancel();
+            result.completeExceptionally(reason);
         }
 
         void abort() {

@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
  * paragraph starts with the end of the previous one (whole sentences up to {@code overlapChars},
  * or the last words of a long sentence) so that a fact on the cut is found whole in one of them.
  * Line-break hyphens are removed ({@code exam-\nple → example}) and whitespace is normalised.
- * Each passage keeps the page where it starts. Thread-safe (immutable).
+ * Each passage keeps the page where it starts; a page that starts a new paragraph also starts a new
+ * passage once the current one has some text ({@code targetChars / 8}), so citations point at the
+ * right page, while a sentence running on from the previous page is kept whole. Thread-safe
+ * (immutable).
  */
 final class TextChunker {
 
@@ -21,7 +24,12 @@ final class TextChunker {
     record Chunk(int page, String text) {
     }
 
-    private record Unit(String text, int page, boolean paragraphStart) {
+    /**
+     * A sentence (or a piece of a long one). {@code paragraphStart}: it begins a paragraph;
+     * {@code pageStart}: it is the first text of its page and not the continuation of the
+     * previous page's last sentence.
+     */
+    private record Unit(String text, int page, boolean paragraphStart, boolean pageStart) {
     }
 
     private static final Pattern LINE_BREAK_HYPHEN = Pattern.compile("(\\p{L})[-\u00AD]\\n[ \\t]*(\\p{Ll})");
@@ -31,6 +39,7 @@ final class TextChunker {
     private final int targetChars;
     private final int overlapChars;
     private final int minChars;
+    private final int minCharsBeforePageBreak;
 
     /**
      * @param targetChars the size a passage grows to (a paragraph break closes it after half of it)
@@ -41,6 +50,7 @@ final class TextChunker {
         this.targetChars = targetChars;
         this.overlapChars = overlapChars;
         this.minChars = targetChars / 2;
+        this.minCharsBeforePageBreak = targetChars / 8;
     }
 
     /** Checks a passage size and overlap; throws {@link IllegalArgumentException} saying what is wrong. */
@@ -58,7 +68,13 @@ final class TextChunker {
     List<Chunk> chunk(List<String> pages) {
         List<Unit> units = new ArrayList<>();
         for (int i = 0; i < pages.size(); i++) {
+            int first = units.size();
             splitPage(pages.get(i), i + 1, units);
+            if (first > 0 && first < units.size()) {
+                Unit head = units.get(first);
+                boolean continues = continuesSentence(units.get(first - 1).text(), head.text());
+                units.set(first, new Unit(head.text(), head.page(), !continues, !continues));
+            }
         }
         return assemble(units);
     }
@@ -74,7 +90,7 @@ final class TextChunker {
             boolean first = true;
             for (String sentence : sentences(p)) {
                 for (String piece : splitLong(sentence)) {
-                    out.add(new Unit(piece, page, first));
+                    out.add(new Unit(piece, page, first, false));
                     first = false;
                 }
             }
@@ -129,7 +145,8 @@ final class TextChunker {
         for (Unit u : units) {
             if (!current.isEmpty()) {
                 boolean full = length + 1 + u.text().length() > targetChars;
-                boolean goodBreak = u.paragraphStart() && length >= minChars;
+                boolean goodBreak = u.paragraphStart() && length >= minChars
+                        || u.pageStart() && length >= minCharsBeforePageBreak;
                 if (full || goodBreak) {
                     chunks.add(toChunk(current));
                     List<Unit> carried = u.paragraphStart() ? List.of() : overlap(current);
@@ -164,7 +181,7 @@ final class TextChunker {
                 if (out.isEmpty()) {
                     String tail = tailWords(u.text());
                     if (!tail.isEmpty()) {
-                        out.add(new Unit(tail, u.page(), false));
+                        out.add(new Unit(tail, u.page(), false, false));
                     }
                 }
                 break;
@@ -174,9 +191,16 @@ final class TextChunker {
         }
         if (!out.isEmpty()) {
             Unit first = out.get(0);
-            out.set(0, new Unit(first.text(), first.page(), false));
+            out.set(0, new Unit(first.text(), first.page(), false, false));
         }
         return out;
+    }
+
+    /** Whether a page starting with {@code next} goes on with the sentence that {@code previous} ends. */
+    private static boolean continuesSentence(String previous, String next) {
+        int last = previous.codePointBefore(previous.length());
+        boolean previousEnded = ".!?:;\"'\u201D\u2019)]".indexOf(last) >= 0;
+        return !previousEnded && Character.isLowerCase(next.codePointAt(0));
     }
 
     private String tailWords(String sentence) {

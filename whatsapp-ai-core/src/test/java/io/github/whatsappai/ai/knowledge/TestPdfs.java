@@ -6,6 +6,8 @@ import org.apache.pdfbox.pdmodel.PDPageContentStream;
 import org.apache.pdfbox.pdmodel.common.PDRectangle;
 import org.apache.pdfbox.pdmodel.font.PDFont;
 import org.apache.pdfbox.pdmodel.font.PDType0Font;
+import org.apache.pdfbox.pdmodel.font.PDType1Font;
+import org.apache.pdfbox.pdmodel.font.Standard14Fonts;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -69,11 +71,12 @@ public final class TestPdfs {
     /**
      * A PDF of preformatted text (a plain-text file): its lines as they are, wrapped only when
      * wider than the page, blank lines kept, a new page every {@code linesPerPage} lines; form
-     * feeds start a new page.
+     * feeds start a new page. Uses the standard Helvetica font (fast to write, nothing embedded),
+     * so the text must be WinAnsi (Latin-1) only: the license texts and benchmark documents are.
      */
     public static byte[] preformatted(String title, String text, int linesPerPage) {
         try (PDDocument doc = new PDDocument()) {
-            PDFont font = font(doc);
+            PDFont font = new PDType1Font(Standard14Fonts.FontName.HELVETICA);
             PDRectangle box = PDRectangle.A4;
             float width = box.getWidth() - 2 * MARGIN;
             List<List<String>> pages = new ArrayList<>();

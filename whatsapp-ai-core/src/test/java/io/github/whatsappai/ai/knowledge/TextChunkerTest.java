@@ -19,10 +19,18 @@ class TextChunkerTest {
         List<TextChunker.Chunk> chunks = chunker.chunk(List.of(
                 "Heading one\n\nFirst paragraph is short.\n\nSecond paragraph is short too.",
                 "Third paragraph on page two."));
-        assertThat(chunks).hasSize(1);
-        assertThat(chunks.get(0).page()).isEqualTo(1);
-        assertThat(chunks.get(0).text()).isEqualTo("Heading one\n\nFirst paragraph is short.\n\n"
-                + "Second paragraph is short too.\n\nThird paragraph on page two.");
+        assertThat(chunks).containsExactly(
+                new TextChunker.Chunk(1, "Heading one\n\nFirst paragraph is short.\n\nSecond paragraph is short too."),
+                new TextChunker.Chunk(2, "Third paragraph on page two."));
+    }
+
+    @Test
+    void aSentenceRunningOnToTheNextPageStaysWholeAndTinyPagesMerge() {
+        TextChunker chunker = new TextChunker(200, 50);
+        List<TextChunker.Chunk> chunks = chunker.chunk(List.of(
+                "Title", "Intro text that goes on and on until the end of the page and", "continues here. Done."));
+        assertThat(chunks).containsExactly(new TextChunker.Chunk(1,
+                "Title\n\nIntro text that goes on and on until the end of the page and continues here. Done."));
     }
 
     @Test
