@@ -42,6 +42,9 @@ public final class KnowledgeBaseResponder implements AiResponder {
     public static final String DEFAULT_NO_ANSWER_TEXT = "Sorry, I couldn't find that in the knowledge base. "
             + "Could you rephrase your question?";
 
+    /** A paragraph shorter than this without closing punctuation is taken for a heading and not quoted. */
+    private static final int MAX_HEADING_CHARS = 80;
+
     private final KnowledgeBase knowledgeBase;
     private final int passages;
     private final int maxReplyChars;
@@ -161,19 +164,30 @@ public final class KnowledgeBaseResponder implements AiResponder {
         return hit.size();
     }
 
+    /** The sentences of a passage worth quoting: headings (short paragraphs without a full stop) are left out. */
     private static List<String> sentences(String text) {
-        BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
-        String flat = text.replace('\n', ' ');
-        it.setText(flat);
         List<String> out = new ArrayList<>();
-        int start = it.first();
-        for (int end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
-            String s = flat.substring(start, end).strip();
-            if (!s.isEmpty()) {
-                out.add(s);
+        BreakIterator it = BreakIterator.getSentenceInstance(Locale.ROOT);
+        for (String paragraph : text.split("\n\\s*\n")) {
+            String flat = paragraph.replace('\n', ' ').strip();
+            if (flat.isEmpty() || isHeading(flat)) {
+                continue;
+            }
+            it.setText(flat);
+            int start = it.first();
+            for (int end = it.next(); end != BreakIterator.DONE; start = end, end = it.next()) {
+                String s = flat.substring(start, end).strip();
+                if (!s.isEmpty()) {
+                    out.add(s);
+                }
             }
         }
         return out;
+    }
+
+    private static boolean isHeading(String paragraph) {
+        return paragraph.length() < MAX_HEADING_CHARS
+                && ".!?:;)\"'\u201D\u2019".indexOf(paragraph.charAt(paragraph.length() - 1)) < 0;
     }
 
     private static String citation(Passage p, boolean withSource) {
@@ -206,7 +220,10 @@ public final class KnowledgeBaseResponder implements AiResponder {
      */
     public static final class Builder {
 
-        private final KnowledgeBase knowledgeBase;
+        /** A paragraph shorter than this without closing punctuation is taken for a heading and not quoted. */
+    private static final int MAX_HEADING_CHARS = 80;
+
+    private final KnowledgeBase knowledgeBase;
         private int passages = DEFAULT_PASSAGES;
         private int maxReplyChars = DEFAULT_MAX_REPLY_CHARS;
         private int sentencesPerPassage = DEFAULT_SENTENCES_PER_PASSAGE;
