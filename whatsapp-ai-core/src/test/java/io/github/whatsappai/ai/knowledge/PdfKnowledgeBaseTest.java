@@ -5,12 +5,17 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.event.Event;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
+import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +29,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -342,6 +349,57 @@ class PdfKnowledgeBaseTest {
             assertThat(failures()).singleElement().asString()
                     .startsWith("cannot read file " + file + ": NoSuchFileException");
             assertThat(top(kb, "refund").text()).contains("60 days");
+        }
+    }
+
+    @Test
+    void encryptedPdfsAreRefusedWithAClearError() throws Exception {
+        byte[] encrypted;
+        try (PDDocument doc = Loader.loadPDF(edition1)) {
+            StandardProtectionPolicy policy = new StandardProtectionPolicy("owner-secret", "user-secret",
+                    new AccessPermission());
+            policy.setEncryptionKeyLength(128);
+            doc.protect(policy);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            doc.save(out);
+            encrypted = out.toByteArray();
+        }
+        server.stubFor(get(PATH).willReturn(aResponse().withStatus(200).withBody(encrypted)));
+        try (PdfKnowledgeBase kb = http().build()) {
+            kb.refreshNow();
+            assertThat(failures()).containsExactly("the PDF is encrypted and needs a password");
+        }
+    }
+
+    @Test
+    void searchesDuringRefreshesSeeTheOldOrTheNewIndexNeverAHalfBuiltOne() throws Exception {
+        Path file = dir.resolve("handbook.pdf");
+        Files.write(file, edition1);
+        try (PdfKnowledgeBase kb = PdfKnowledgeBase.builder().source(file.toString()).build()) {
+            kb.refreshNow();
+            AtomicBoolean running = new AtomicBoolean(true);
+            List<String> bad = new CopyOnWriteArrayList<>();
+            AtomicInteger searches = new AtomicInteger();
+            Thread reader = new Thread(() -> {
+                while (running.get()) {
+                    List<Passage> hits = kb.search("return shoes refund days", 1);
+                    if (hits.isEmpty() || !hits.get(0).text().matches("(?s).*within (30|60) days.*")) {
+                        bad.add(hits.toString());
+                    }
+                    searches.incrementAndGet();
+                }
+            });
+            reader.start();
+            for (int i = 1; i <= 8; i++) {
+                Files.write(file, i % 2 == 0 ? edition1 : edition2);
+                Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-11-01T00:00:00Z").plusSeconds(i)));
+                kb.refreshNow();
+                assertThat(top(kb, "refund").text()).contains(i % 2 == 0 ? "30 days" : "60 days");
+            }
+            running.set(false);
+            reader.join();
+            assertThat(bad).isEmpty();
+            assertThat(searches.get()).isPositive();
         }
     }
 
