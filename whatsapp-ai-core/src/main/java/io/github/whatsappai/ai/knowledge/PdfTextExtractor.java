@@ -4,6 +4,7 @@ import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.io.MemoryUsageSetting;
 import org.apache.pdfbox.io.RandomAccessReadBuffer;
 import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.PDPage;
 import org.apache.pdfbox.pdmodel.encryption.InvalidPasswordException;
 import org.apache.pdfbox.text.PDFTextStripper;
 
@@ -105,7 +106,7 @@ final class PdfTextExtractor {
         }
 
         @Override
-        protected void startPage(org.apache.pdfbox.pdmodel.PDPage page) throws IOException {
+        protected void startPage(PDPage page) throws IOException {
             super.startPage(page);
             pageStarts[getCurrentPageNo() - 1] = out.getBuffer().length();
         }
