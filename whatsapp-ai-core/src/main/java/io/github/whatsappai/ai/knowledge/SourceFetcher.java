@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +101,7 @@ final class SourceFetcher {
             if (subscriber != null) {
                 subscriber.abort();
             }
-            throw new SourceException("timed out after " + timeout.toMillis() + " ms");
+            throw new SourceException(timedOut());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             future.cancel(true);
@@ -124,10 +125,13 @@ final class SourceFetcher {
         return new Result(response.body(), validators);
     }
 
-    private static SourceException fetchFailure(Throwable cause) {
+    private SourceException fetchFailure(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof SourceException se) {
                 return new SourceException(se.getMessage(), se);
+            }
+            if (t instanceof HttpTimeoutException) {
+                return new SourceException(timedOut(), t);
             }
         }
         String detail = cause == null ? "unknown error" : cause.getClass().getSimpleName()
@@ -168,6 +172,10 @@ final class SourceFetcher {
         } catch (IOException e) {
             throw new SourceException("cannot read file " + path + ": " + e.getClass().getSimpleName());
         }
+    }
+
+    private String timedOut() {
+        return "timed out after " + timeout.toMillis() + " ms";
     }
 
     private String tooLarge(long size) {
