@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
  * locale-neutral) and a sentence longer than a passage between words. A passage cut inside a
  * paragraph starts with the end of the previous one (whole sentences up to {@code overlapChars},
  * or the last words of a long sentence) so that a fact on the cut is found whole in one of them.
- * Line-break hyphens are removed ({@code exam-\nple → example}) and whitespace is normalised.
+ * Line-break hyphens are removed ({@code exam-\nple → example}, also across a page break) and
+ * whitespace is normalised.
  * Each passage keeps the page where it starts; a page that starts a new paragraph also starts a new
  * passage once the current one has some text ({@code targetChars / 8}), so citations point at the
  * right page, while a sentence running on from the previous page is kept whole. Thread-safe
@@ -71,9 +72,17 @@ final class TextChunker {
             int first = units.size();
             splitPage(pages.get(i), i + 1, units);
             if (first > 0 && first < units.size()) {
+                Unit previous = units.get(first - 1);
                 Unit head = units.get(first);
-                boolean continues = continuesSentence(units.get(first - 1).text(), head.text());
-                units.set(first, new Unit(head.text(), head.page(), !continues, !continues));
+                boolean continues = continuesSentence(previous.text(), head.text());
+                if (continues && endsWithLineBreakHyphen(previous.text())) {
+                    String joined = previous.text().substring(0, previous.text().length() - 1) + head.text();
+                    units.set(first - 1, new Unit(joined, previous.page(), previous.paragraphStart(),
+                            previous.pageStart()));
+                    units.remove(first);
+                } else {
+                    units.set(first, new Unit(head.text(), head.page(), !continues, !continues));
+                }
             }
         }
         return assemble(units);
@@ -201,6 +210,13 @@ final class TextChunker {
         int last = previous.codePointBefore(previous.length());
         boolean previousEnded = ".!?:;\"'\u201D\u2019)]".indexOf(last) >= 0;
         return !previousEnded && Character.isLowerCase(next.codePointAt(0));
+    }
+
+    /** Whether {@code text} ends in a hyphen after a letter: a word cut at the end of a page. */
+    private static boolean endsWithLineBreakHyphen(String text) {
+        int n = text.length();
+        return n >= 2 && (text.charAt(n - 1) == '-' || text.charAt(n - 1) == '\u00AD')
+                && Character.isLetter(text.charAt(n - 2));
     }
 
     private String tailWords(String sentence) {

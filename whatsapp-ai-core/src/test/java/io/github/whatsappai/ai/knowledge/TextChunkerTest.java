@@ -81,6 +81,13 @@ class TextChunkerTest {
     }
 
     @Test
+    void joinsAWordHyphenatedAcrossAPageBreak() {
+        List<TextChunker.Chunk> chunks = new TextChunker(200, 50).chunk(List.of(
+                "Refunds are paid to the original pay-", "ment method. Done."));
+        assertThat(chunks).containsExactly(new TextChunker.Chunk(1, "Refunds are paid to the original payment method. Done."));
+    }
+
+    @Test
     void cutsAnOverlongSentenceBetweenWords() {
         String words = "kata ".repeat(100).strip();
         List<TextChunker.Chunk> chunks = new TextChunker(120, 30).chunk(List.of(words));
