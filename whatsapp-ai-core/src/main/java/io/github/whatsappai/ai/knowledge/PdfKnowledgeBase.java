@@ -69,10 +69,10 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
     public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofHours(1);
     /** First retry after a source that has never loaded failed: 30 s, doubling up to the refresh interval. */
     public static final Duration DEFAULT_RETRY_DELAY = Duration.ofSeconds(30);
-    /** Passage size the chunker aims at: 800 characters. */
-    public static final int DEFAULT_PASSAGE_CHARS = 800;
-    /** Text repeated where a paragraph is cut between passages: 150 characters. */
-    public static final int DEFAULT_OVERLAP_CHARS = 150;
+    /** Passage size the chunker aims at: 500 characters. */
+    public static final int DEFAULT_PASSAGE_CHARS = 500;
+    /** Text repeated where a paragraph is cut between passages: 100 characters. */
+    public static final int DEFAULT_OVERLAP_CHARS = 100;
 
     /** Query terms beyond this many are ignored (a long message is still searched by its start). */
     private static final int MAX_QUERY_TERMS = 256;
