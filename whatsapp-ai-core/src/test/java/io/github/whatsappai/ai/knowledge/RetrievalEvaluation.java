@@ -57,11 +57,14 @@ public final class RetrievalEvaluation {
 
     private final PdfKnowledgeBase knowledgeBase;
     private final List<Question> questions;
+    private final List<Question> heldOut;
     private final long corpusChars;
 
-    private RetrievalEvaluation(PdfKnowledgeBase knowledgeBase, List<Question> questions, long corpusChars) {
+    private RetrievalEvaluation(PdfKnowledgeBase knowledgeBase, List<Question> questions, List<Question> heldOut,
+                                long corpusChars) {
         this.knowledgeBase = knowledgeBase;
         this.questions = questions;
+        this.heldOut = heldOut;
         this.corpusChars = corpusChars;
     }
 
@@ -85,19 +88,29 @@ public final class RetrievalEvaluation {
         if (kb.stats().documents() != DOCUMENTS.size()) {
             throw new IllegalStateException("not every evaluation document loaded: " + kb.stats());
         }
+        return new RetrievalEvaluation(kb, questions("/kb-eval/questions.tsv"),
+                questions("/kb-eval/questions-heldout.tsv"), chars);
+    }
+
+    private static List<Question> questions(String resource) {
         List<Question> questions = new ArrayList<>();
-        for (String line : TestPdfs.resource("/kb-eval/questions.tsv").split("\n")) {
+        for (String line : TestPdfs.resource(resource).split("\n")) {
             if (!line.isBlank()) {
                 String[] f = line.split("\t");
                 questions.add(new Question(f[0], f[1], f[2]));
             }
         }
-        return new RetrievalEvaluation(kb, questions, chars);
+        return questions;
     }
 
-    /** The questions. */
+    /** The questions the defaults were tuned on ({@code questions.tsv}). */
     public List<Question> questions() {
         return questions;
+    }
+
+    /** Questions written after the tuning ({@code questions-heldout.tsv}): a check against overfitting. */
+    public List<Question> heldOut() {
+        return heldOut;
     }
 
     /** Characters of all documents' text together: what stuffing everything into a prompt costs. */
@@ -110,8 +123,13 @@ public final class RetrievalEvaluation {
         return knowledgeBase;
     }
 
-    /** Asks every question with {@link KnowledgeBase#searchWithinBudget} at {@code budget}. */
+    /** Asks every tuning question with {@link KnowledgeBase#searchWithinBudget} at {@code budget}. */
     public Result run(int budget) {
+        return run(budget, questions);
+    }
+
+    /** Asks {@code questions} with {@link KnowledgeBase#searchWithinBudget} at {@code budget}. */
+    public Result run(int budget, List<Question> questions) {
         int answered = 0;
         long used = 0;
         List<Question> misses = new ArrayList<>();

@@ -7,6 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +34,10 @@ class RetrievalEvaluationTest {
     @Test
     void questionSetIsLargeEnoughAndEveryAnswerExistsOnce() {
         assertThat(evaluation.questions()).hasSizeGreaterThanOrEqualTo(25);
-        for (RetrievalEvaluation.Question q : evaluation.questions()) {
+        assertThat(evaluation.heldOut()).isNotEmpty();
+        List<RetrievalEvaluation.Question> all = new ArrayList<>(evaluation.questions());
+        all.addAll(evaluation.heldOut());
+        for (RetrievalEvaluation.Question q : all) {
             // extraction and chunking kept the answer whole: some passage of the right document holds it
             assertThat(evaluation.knowledgeBase().search(q.text(), 100_000))
                     .as("a passage of %s holding '%s'", q.document(), q.answer())
@@ -53,5 +58,16 @@ class RetrievalEvaluationTest {
         }
         assertThat(result.recall()).as("misses: %s", result.misses()).isGreaterThanOrEqualTo(0.90);
         assertThat(result.averagePromptChars()).isLessThanOrEqualTo(0.25 * evaluation.corpusChars());
+    }
+
+    @Test
+    void heldOutQuestionsWrittenAfterTuningAlsoReachThePrompt() {
+        for (int budget : new int[] {1000, 2000, 4000}) {
+            RetrievalEvaluation.Result r = evaluation.run(budget, evaluation.heldOut());
+            LOG.info("held-out, budget {} chars: recall {}/{}; missed {}", budget, r.answered(), r.total(),
+                    r.misses().stream().map(m -> m.document() + ": " + m.text()).toList());
+        }
+        RetrievalEvaluation.Result result = evaluation.run(KnowledgeBase.DEFAULT_PROMPT_CHARS, evaluation.heldOut());
+        assertThat(result.recall()).as("misses: %s", result.misses()).isGreaterThanOrEqualTo(0.75);
     }
 }
