@@ -1,0 +1,84 @@
+package io.github.whatsappai.buffer;
+
+import java.util.Arrays;
+
+/**
+ * A binary min-heap of (deadline, slot) pairs kept in two parallel arrays, so sifting compares
+ * primitive longs without touching the slots. Duplicate and stale entries are allowed; the store
+ * checks them when they fall due. Thread-safe (one monitor).
+ */
+final class DeadlineHeap {
+
+    /** A polled entry. */
+    record Entry(long deadline, InMemoryPendingStore.Slot slot) {
+    }
+
+    private long[] deadlines = new long[256];
+    private InMemoryPendingStore.Slot[] slots = new InMemoryPendingStore.Slot[256];
+    private int size;
+
+    synchronized void add(long deadline, InMemoryPendingStore.Slot slot) {
+        if (size == deadlines.length) {
+            deadlines = Arrays.copyOf(deadlines, size * 2);
+            slots = Arrays.copyOf(slots, size * 2);
+        }
+        int i = size++;
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            if (deadlines[parent] <= deadline) {
+                break;
+            }
+            deadlines[i] = deadlines[parent];
+            slots[i] = slots[parent];
+            i = parent;
+        }
+        deadlines[i] = deadline;
+        slots[i] = slot;
+    }
+
+    /** Removes and returns the earliest entry if it is due at {@code now}, else {@code null}. */
+    synchronized Entry pollDue(long now) {
+        if (size == 0 || deadlines[0] > now) {
+            return null;
+        }
+        Entry top = new Entry(deadlines[0], slots[0]);
+        int last = --size;
+        long d = deadlines[last];
+        InMemoryPendingStore.Slot s = slots[last];
+        slots[last] = null;
+        if (last > 0) {
+            int i = 0;
+            int half = last >>> 1;
+            while (i < half) {
+                int child = 2 * i + 1;
+                int right = child + 1;
+                if (right < last && deadlines[right] < deadlines[child]) {
+                    child = right;
+                }
+                if (d <= deadlines[child]) {
+                    break;
+                }
+                deadlines[i] = deadlines[child];
+                slots[i] = slots[child];
+                i = child;
+            }
+            deadlines[i] = d;
+            slots[i] = s;
+        }
+        if (deadlines.length > 256 && size < deadlines.length / 4) {
+            int capacity = Math.max(256, deadlines.length / 2);
+            deadlines = Arrays.copyOf(deadlines, capacity);
+            slots = Arrays.copyOf(slots, capacity);
+        }
+        return top;
+    }
+
+    /** The earliest deadline, or {@link PendingStore#NONE}. */
+    synchronized long peekDeadline() {
+        return size == 0 ? PendingStore.NONE : deadlines[0];
+    }
+
+    synchronized int size() {
+        return size;
+    }
+}
