@@ -9,10 +9,6 @@ import java.util.Arrays;
  */
 final class DeadlineHeap {
 
-    /** A polled entry. */
-    record Entry(long deadline, InMemoryPendingStore.Slot slot) {
-    }
-
     private long[] deadlines = new long[256];
     private InMemoryPendingStore.Slot[] slots = new InMemoryPendingStore.Slot[256];
     private int size;
@@ -36,41 +32,51 @@ final class DeadlineHeap {
         slots[i] = slot;
     }
 
-    /** Removes and returns the earliest entry if it is due at {@code now}, else {@code null}. */
-    synchronized Entry pollDue(long now) {
-        if (size == 0 || deadlines[0] > now) {
-            return null;
-        }
-        Entry top = new Entry(deadlines[0], slots[0]);
-        int last = --size;
-        long d = deadlines[last];
-        InMemoryPendingStore.Slot s = slots[last];
-        slots[last] = null;
-        if (last > 0) {
-            int i = 0;
-            int half = last >>> 1;
-            while (i < half) {
-                int child = 2 * i + 1;
-                int right = child + 1;
-                if (right < last && deadlines[right] < deadlines[child]) {
-                    child = right;
-                }
-                if (d <= deadlines[child]) {
-                    break;
-                }
-                deadlines[i] = deadlines[child];
-                slots[i] = slots[child];
-                i = child;
-            }
-            deadlines[i] = d;
-            slots[i] = s;
+    /**
+     * Removes up to {@code max} entries due at {@code now}, earliest first, into the two arrays
+     * (each at least {@code max} long); returns how many.
+     */
+    synchronized int pollDue(long now, int max, long[] deadlinesOut, InMemoryPendingStore.Slot[] slotsOut) {
+        int n = 0;
+        while (n < max && size > 0 && deadlines[0] <= now) {
+            deadlinesOut[n] = deadlines[0];
+            slotsOut[n] = slots[0];
+            n++;
+            removeTop();
         }
         if (deadlines.length > 256 && size < deadlines.length / 4) {
             int capacity = Math.max(256, deadlines.length / 2);
             deadlines = Arrays.copyOf(deadlines, capacity);
             slots = Arrays.copyOf(slots, capacity);
         }
-        return top;
+        return n;
+    }
+
+    private void removeTop() {
+        int last = --size;
+        long d = deadlines[last];
+        InMemoryPendingStore.Slot s = slots[last];
+        slots[last] = null;
+        if (last == 0) {
+            return;
+        }
+        int i = 0;
+        int half = last >>> 1;
+        while (i < half) {
+            int child = 2 * i + 1;
+            int right = child + 1;
+            if (right < last && deadlines[right] < deadlines[child]) {
+                child = right;
+            }
+            if (d <= deadlines[child]) {
+                break;
+            }
+            deadlines[i] = deadlines[child];
+            slots[i] = slots[child];
+            i = child;
+        }
+        deadlines[i] = d;
+        slots[i] = s;
     }
 
     /** The earliest deadline, or {@link PendingStore#NONE}. */

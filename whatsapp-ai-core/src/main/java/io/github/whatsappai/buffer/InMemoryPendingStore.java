@@ -36,6 +36,8 @@ public final class InMemoryPendingStore implements PendingStore {
     private final int maxBatchSize;
     private final ConcurrentHashMap<ConversationKey, Slot> slots = new ConcurrentHashMap<>();
     private final DeadlineHeap heap = new DeadlineHeap();
+    /** Heap entries taken per lock acquisition when claiming. */
+    private static final int POLL_CHUNK = 256;
 
     /** A store deciding deadlines by {@code policy}. */
     public InMemoryPendingStore(BufferPolicy policy) {
@@ -76,26 +78,32 @@ public final class InMemoryPendingStore implements PendingStore {
     @Override
     public List<Batch> claimDue(long now, int maxBatches) {
         List<Batch> out = new ArrayList<>();
+        int chunk = Math.max(1, Math.min(POLL_CHUNK, maxBatches));
+        long[] dues = new long[chunk];
+        Slot[] polled = new Slot[chunk];
         while (out.size() < maxBatches) {
-            DeadlineHeap.Entry due = heap.pollDue(now);
-            if (due == null) {
+            int n = heap.pollDue(now, Math.min(chunk, maxBatches - out.size()), dues, polled);
+            if (n == 0) {
                 break;
             }
-            Slot slot = due.slot();
-            synchronized (slot) {
-                if (slot.removed || slot.queuedDeadline != due.deadline()) {
-                    continue;
+            for (int i = 0; i < n; i++) {
+                Slot slot = polled[i];
+                polled[i] = null;
+                synchronized (slot) {
+                    if (slot.removed || slot.queuedDeadline != dues[i]) {
+                        continue;
+                    }
+                    slot.queuedDeadline = NONE;
+                    if (slot.inFlight || slot.count == 0) {
+                        continue;
+                    }
+                    long deadline = deadline(slot);
+                    if (deadline > now) {
+                        enqueueIfEarlier(slot, deadline);
+                        continue;
+                    }
+                    out.add(claim(slot, deadline));
                 }
-                slot.queuedDeadline = NONE;
-                if (slot.inFlight || slot.count == 0) {
-                    continue;
-                }
-                long deadline = deadline(slot);
-                if (deadline > now) {
-                    enqueueIfEarlier(slot, deadline);
-                    continue;
-                }
-                out.add(claim(slot, deadline));
             }
         }
         return out;
@@ -200,11 +208,18 @@ public final class InMemoryPendingStore implements PendingStore {
 
     /** Called holding the slot's monitor: takes up to a batch of messages and marks the slot in flight. */
     private Batch claim(Slot slot, long deadline) {
+        long first = slot.first;
+        if (slot.count == 1) {
+            List<InboundMessage> single = List.of(slot.drain()[0]);
+            slot.inFlight = true;
+            slot.queuedDeadline = NONE;
+            slot.notBefore = 0;
+            return new Batch(slot.key, single, Instant.ofEpochMilli(first), Instant.ofEpochMilli(deadline));
+        }
         InboundMessage[] all = slot.drain();
         Arrays.sort(all, BY_TIMESTAMP);
         int take = Math.min(all.length, maxBatchSize);
-        List<InboundMessage> batch = Arrays.asList(Arrays.copyOf(all, take));
-        long first = slot.first;
+        List<InboundMessage> batch = List.of(Arrays.copyOf(all, take));
         if (take < all.length) {
             slot.prepend(Arrays.asList(Arrays.copyOfRange(all, take, all.length)), first);
         }

@@ -54,22 +54,27 @@ final class ChatLogQueue {
         if (entries.isEmpty()) {
             return;
         }
+        int dropped;
         synchronized (this) {
-            if (!waiting.isEmpty()) {
-                enqueue(entries);
+            dropped = waiting.isEmpty() ? -1 : enqueue(entries);
+        }
+        if (dropped < 0) {
+            try {
+                logger.log(entries);
                 return;
+            } catch (RuntimeException e) {
+                int attempt;
+                synchronized (this) {
+                    dropped = enqueue(entries);
+                    attempt = ++failedAttempts;
+                }
+                events.accept(new Event.SpiFailed("ChatLogger", key, e, attempt, true));
+                scheduleRetry();
             }
         }
-        try {
-            logger.log(entries);
-        } catch (RuntimeException e) {
-            int attempt;
-            synchronized (this) {
-                enqueue(entries);
-                attempt = ++failedAttempts;
-            }
-            events.accept(new Event.SpiFailed("ChatLogger", key, e, attempt, true));
-            scheduleRetry();
+        if (dropped > 0) {
+            events.accept(new Event.ChatLogDropped(dropped, "the chat-log retry queue is full (capacity "
+                    + capacity + ")"));
         }
     }
 
@@ -91,18 +96,15 @@ final class ChatLogQueue {
         }
     }
 
-    /** Called holding the monitor. */
-    private void enqueue(List<ChatLogEntry> entries) {
+    /** Called holding the monitor: queues the entries, dropping the oldest beyond capacity; returns how many were dropped. */
+    private int enqueue(List<ChatLogEntry> entries) {
         waiting.addAll(entries);
         int dropped = 0;
         while (waiting.size() > capacity) {
             waiting.pollFirst();
             dropped++;
         }
-        if (dropped > 0) {
-            events.accept(new Event.ChatLogDropped(dropped, "the chat-log retry queue is full (capacity "
-                    + capacity + ")"));
-        }
+        return dropped;
     }
 
     private void scheduleRetry() {
