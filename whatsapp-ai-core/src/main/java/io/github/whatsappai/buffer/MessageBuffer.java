@@ -191,13 +191,13 @@ public final class MessageBuffer implements AutoCloseable {
                         dispatch(batch);
                     }
                 } while (due.size() == CLAIM_CHUNK);
+                long next = store.nextDeadline();
+                if (next != NONE) {
+                    arm(next);
+                }
             } catch (RuntimeException e) {
                 LOG.error("claiming due bursts failed; retrying in {} ms", RETRY_MILLIS, e);
                 arm(now + RETRY_MILLIS);
-            }
-            long next = store.nextDeadline();
-            if (next != NONE) {
-                arm(next);
             }
         }
     }
