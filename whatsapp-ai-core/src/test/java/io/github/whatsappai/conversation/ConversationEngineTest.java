@@ -295,6 +295,46 @@ class ConversationEngineTest {
     }
 
     @Test
+    void aWelcomeTogetherWithAQuestionGetsOneAiReply() {
+        ai.thenReply("answer");
+        ConversationEngine engine = engine();
+        engine.onMessage(Inbound.welcome(ALICE, clock.instant()));
+        engine.onMessage(text(ALICE, "what do you sell?"));
+        quiet();
+        assertThat(ai.lastRequest().userTurn()).isEqualTo("what do you sell?");
+        assertThat(client.textBodies()).containsExactly("answer");
+    }
+
+    @Test
+    void aHistoryThatCannotBeSavedIsReportedButTheReplyStands() {
+        SessionStore forgetful = new SessionStore() {
+            @Override
+            public Session touch(ConversationKey key, String userId, Instant now, Duration idle, boolean forceNew) {
+                return sessions.touch(key, userId, now, idle, forceNew);
+            }
+
+            @Override
+            public List<ChatTurn> history(String sessionId, int maxTurns) {
+                return sessions.history(sessionId, maxTurns);
+            }
+
+            @Override
+            public void append(String sessionId, List<ChatTurn> turns) {
+                throw new IllegalStateException("read-only replica");
+            }
+        };
+        ai.thenReply("answer");
+        ConversationEngine engine = engine(b -> b.sessionStore(forgetful));
+        engine.onMessage(text(ALICE, "q"));
+        quiet();
+        assertThat(client.textBodies()).containsExactly("answer");
+        assertThat(events(Event.SpiFailed.class)).singleElement().satisfies(e -> {
+            assertThat(e.spi()).isEqualTo("SessionStore");
+            assertThat(e.willRetry()).isFalse();
+        });
+    }
+
+    @Test
     void anAiFailureSendsTheApologyLogsItAndRefundsTheCredit() {
         InMemoryCreditGate credits = new InMemoryCreditGate(3);
         ai.thenFail(new AiResponderException("provider down", 3, 503, true, null));
