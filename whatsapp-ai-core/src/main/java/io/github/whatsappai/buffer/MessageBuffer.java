@@ -90,7 +90,9 @@ public final class MessageBuffer implements AutoCloseable {
             throw new IllegalStateException("the MessageBuffer is closed");
         }
         long due = store.append(ConversationKey.of(message), message, clock.millis());
-        if (due < armedAt) {
+        if (closed) {
+            flushAll();
+        } else if (due < armedAt) {
             arm(due);
         }
     }
