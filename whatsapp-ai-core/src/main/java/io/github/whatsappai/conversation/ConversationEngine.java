@@ -239,11 +239,14 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
 
     // ---- per-conversation lanes --------------------------------------------------------------
 
-    /** Runs {@code task} after every task queued before it for {@code key}; returns its completion. */
+    /**
+     * Runs {@code task} after every task queued before it for {@code key} (on the calling thread when
+     * none is pending, else on a worker); returns its completion.
+     */
     private CompletableFuture<Void> onLane(ConversationKey key, Supplier<CompletionStage<Void>> task) {
         CompletableFuture<Void> mine = new CompletableFuture<>();
         CompletableFuture<Void> previous = lanes.put(key, mine);
-        (previous == null ? DONE : previous).whenComplete((r, e) -> {
+        Runnable run = () -> {
             CompletionStage<Void> stage;
             try {
                 stage = task.get();
@@ -255,7 +258,12 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
                 lanes.remove(key, mine);
                 mine.complete(null);
             });
-        });
+        };
+        if (previous == null || previous.isDone()) {
+            run.run();
+        } else {
+            previous.whenCompleteAsync((r, e) -> run.run(), callbacks);
+        }
         return mine;
     }
 
