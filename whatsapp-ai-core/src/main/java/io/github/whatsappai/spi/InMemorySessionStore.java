@@ -21,7 +21,9 @@ import java.util.UUID;
  * <p>Thread-safe (one lock). Bounded twice: each session keeps its last
  * {@link #DEFAULT_MAX_TURNS_PER_SESSION} turns (or the given number), and at most
  * {@link #DEFAULT_MAX_SESSIONS} conversations are remembered, the least recently active forgotten
- * first (with their history). A session replaced by a new one keeps no history in memory.
+ * first (with their history). A session replaced by a new one keeps no history in memory, and
+ * appending to a session that is no longer kept does nothing. A conversation whose user id changed
+ * (its user was forgotten and re-created) starts a new session.
  */
 public final class InMemorySessionStore implements SessionStore {
 
