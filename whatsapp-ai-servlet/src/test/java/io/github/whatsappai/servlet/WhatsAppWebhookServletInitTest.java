@@ -24,7 +24,7 @@ class WhatsAppWebhookServletInitTest {
     @BeforeEach
     void createInstance() {
         ai = WhatsAppAi.builder().config(WebhookServletContainerTest.config())
-                .clock(WebhookServletContainerTest.CLOCK).build();
+                .clock(WebhookServletContainerTest.CLOCK).inboundHandler(message -> { }).build();
     }
 
     @AfterEach
@@ -210,7 +210,7 @@ class WhatsAppWebhookServletInitTest {
         @Override
         public WhatsAppAi create(ServletConfig config) {
             seen = config;
-            return WhatsAppAi.builder().config(WebhookServletContainerTest.config()).build();
+            return WhatsAppAi.builder().config(WebhookServletContainerTest.config()).inboundHandler(message -> { }).build();
         }
     }
 
