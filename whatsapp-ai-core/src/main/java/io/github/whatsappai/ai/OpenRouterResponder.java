@@ -122,7 +122,7 @@ public final class OpenRouterResponder implements AiResponder {
     /** Default number of knowledge-base passages asked for. */
     public static final int DEFAULT_PASSAGE_LIMIT = 5;
     /** Default character budget of the knowledge section. */
-    public static final int DEFAULT_KNOWLEDGE_CHAR_BUDGET = 6_000;
+    public static final int DEFAULT_KNOWLEDGE_CHAR_BUDGET = KnowledgeBase.DEFAULT_PROMPT_CHARS;
     /** Default cap on a response body, in bytes. */
     public static final int DEFAULT_MAX_RESPONSE_BYTES = 1 << 20;
     /** Longest connect timeout of the client the builder creates. */

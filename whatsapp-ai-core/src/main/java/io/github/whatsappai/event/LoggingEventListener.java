@@ -76,6 +76,10 @@ public final class LoggingEventListener implements EventListener {
             return m.type() + " message " + m.id() + " from " + Redaction.maskId(m.sender().conversationId())
                     + " (not answered)";
         }
+        if (event instanceof Event.OtherChangeReceived e) {
+            return "change for field " + e.change().field() + " of WABA " + e.change().wabaId()
+                    + " received (not processed by the SDK)";
+        }
         if (event instanceof Event.CreditsExhausted e) {
             return "credits exhausted for " + e.key();
         }

@@ -1,5 +1,6 @@
 package io.github.whatsappai.ai.knowledge;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -9,11 +10,36 @@ import java.util.List;
 @FunctionalInterface
 public interface KnowledgeBase {
 
+    /** Characters of passage text a responder puts into one prompt unless configured otherwise: 4000. */
+    int DEFAULT_PROMPT_CHARS = 4000;
+
     /**
      * The best passages for {@code query}, best first, at most {@code limit}; empty when nothing
      * matches or the knowledge base is not loaded yet. Never throws for a missing document.
      */
     List<Passage> search(String query, int limit);
+
+    /**
+     * The best passages for {@code query} whose texts together fit in {@code maxChars}, best first:
+     * candidates are taken in rank order, and one that no longer fits is skipped so a shorter one
+     * after it may still fill the budget. This is what a responder puts into a prompt instead of
+     * the whole document. Considers at most {@code maxChars / 100 + 5} candidates (at most 50).
+     */
+    default List<Passage> searchWithinBudget(String query, int maxChars) {
+        if (maxChars <= 0) {
+            return List.of();
+        }
+        List<Passage> candidates = search(query, Math.min(50, maxChars / 100 + 5));
+        List<Passage> out = new ArrayList<>();
+        int used = 0;
+        for (Passage p : candidates) {
+            if (used + p.text().length() <= maxChars) {
+                out.add(p);
+                used += p.text().length();
+            }
+        }
+        return out;
+    }
 
     /** A knowledge base with nothing in it. */
     static KnowledgeBase empty() {

@@ -1,5 +1,8 @@
 /**
  * The knowledge base the assistant is grounded in: {@link io.github.whatsappai.ai.knowledge.KnowledgeBase}
- * (pluggable retrieval) and the PDF-backed implementation with a lexical index.
+ * (pluggable retrieval: a vector store or Lucene can take its place) and
+ * {@link io.github.whatsappai.ai.knowledge.PdfKnowledgeBase}, which loads PDFs from URLs or files,
+ * refreshes them conditionally, cuts them into passages and searches them with a BM25 index.
+ * Extraction, chunking and indexing helpers are package-private.
  */
 package io.github.whatsappai.ai.knowledge;

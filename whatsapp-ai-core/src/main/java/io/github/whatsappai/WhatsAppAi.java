@@ -1,0 +1,373 @@
+package io.github.whatsappai;
+
+import io.github.whatsappai.ai.AiResponder;
+import io.github.whatsappai.ai.KnowledgeBaseResponder;
+import io.github.whatsappai.ai.OpenRouterResponder;
+import io.github.whatsappai.ai.knowledge.KnowledgeBase;
+import io.github.whatsappai.ai.knowledge.PdfKnowledgeBase;
+import io.github.whatsappai.client.GraphWhatsAppClient;
+import io.github.whatsappai.client.WhatsAppClient;
+import io.github.whatsappai.conversation.ConversationEngine;
+import io.github.whatsappai.event.EventListener;
+import io.github.whatsappai.event.LoggingEventListener;
+import io.github.whatsappai.internal.ingress.WebhookIngress;
+import io.github.whatsappai.spi.ChatLogger;
+import io.github.whatsappai.spi.CreditGate;
+import io.github.whatsappai.spi.SessionStore;
+import io.github.whatsappai.spi.UserMapper;
+import io.github.whatsappai.webhook.InboundHandler;
+import io.github.whatsappai.webhook.WebhookRequest;
+import io.github.whatsappai.webhook.WebhookResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The SDK's entry point: answers Meta's webhook requests and answers each user's burst of messages
+ * with one AI reply.
+ *
+ * <p>Create one instance per application with {@link #builder()} or {@link #fromEnvironment(Map)},
+ * register it with an adapter (e.g. the servlet module's {@code WhatsAppWebhookServlet}) that
+ * translates each HTTP request into a {@link WebhookRequest}, and {@link #close()} it on shutdown.
+ *
+ * <pre>{@code
+ * WhatsAppAi ai = WhatsAppAi.builder()
+ *         .config(WhatsAppAiConfig.fromEnvironment(System.getenv()))
+ *         .userMapper(myUserMapper)        // how your users are stored
+ *         .chatLogger(myChatLogger)        // how your chat logs are stored
+ *         .build();
+ * WebhookResponse response = ai.handle(request);
+ * }</pre>
+ *
+ * <p>{@link #handle(WebhookRequest)} runs on the request thread: it verifies the handshake or the
+ * signature over the raw body, parses every message and status, applies the guards (numbers served,
+ * sender identity, de-duplication, stale messages, sanitising, per-sender rate limit), hands each
+ * accepted message to the conversation engine's buffer and answers within milliseconds: exactly 200
+ * for every correctly signed POST, 401 for a bad signature. Everything it refuses or ignores is
+ * reported to the {@link EventListener}.
+ *
+ * <p>The conversation engine answers on its own worker threads: after the quiet window each burst
+ * goes through the user mapper, session store, credit gate and chat logger, one AI reply, and the
+ * WhatsApp client. Parts not given to the builder get defaults: in-memory storage, unlimited credits,
+ * the {@link OpenRouterResponder} when an OpenRouter key is configured (else the offline
+ * {@link KnowledgeBaseResponder}), the {@link PdfKnowledgeBase} when knowledge-base sources are
+ * configured, and the {@link GraphWhatsAppClient} (which needs {@code META_ACCESS_TOKEN}). Pass
+ * {@link Builder#inboundHandler(InboundHandler)} instead to handle accepted messages yourself.
+ *
+ * <p>Thread-safe: share one instance between all request threads. It owns the threads, clients and
+ * knowledge base it created and releases them in {@link #close()}; what you pass in stays yours.
+ */
+public final class WhatsAppAi implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WhatsAppAi.class);
+
+    private final WhatsAppAiConfig config;
+    private final WebhookIngress ingress;
+    private final ConversationEngine engine;
+    /** What this instance created and must close, in closing order. */
+    private final List<AutoCloseable> owned;
+
+    private WhatsAppAi(Builder b, ConversationEngine engine, List<AutoCloseable> owned) {
+        this.config = b.config;
+        this.engine = engine;
+        this.owned = owned;
+        InboundHandler handler = engine != null ? engine : b.inboundHandler;
+        this.ingress = new WebhookIngress(b.config, b.eventListener, handler, b.clock);
+    }
+
+    /** A builder; only {@link Builder#config(WhatsAppAiConfig)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * An instance configured from environment variables (pass {@code System.getenv()}) with every
+     * default: in-memory storage, OpenRouter when {@code OPENROUTER_API_KEY} is set (else answers
+     * from the knowledge base), the Graph API client (needs {@code META_ACCESS_TOKEN}).
+     *
+     * @throws IllegalArgumentException listing every missing or invalid variable
+     * @throws IllegalStateException when {@code META_ACCESS_TOKEN} is missing
+     * @see WhatsAppAiConfig#fromEnvironment(Map)
+     */
+    public static WhatsAppAi fromEnvironment(Map<String, String> env) {
+        return builder().config(WhatsAppAiConfig.fromEnvironment(env)).build();
+    }
+
+    /**
+     * Answers one webhook request. Thread-safe; never throws for bad input.
+     *
+     * <ul>
+     *   <li>GET: 200 with {@code hub.challenge} as text/plain when {@code hub.mode} is
+     *       {@code subscribe} and {@code hub.verify_token} matches; else 403.</li>
+     *   <li>POST: 413 above {@link WhatsAppAiConfig#maxBodyBytes()}; 401 when
+     *       {@code X-Hub-Signature-256} is missing, malformed or matches no app secret; otherwise 200,
+     *       also for broken JSON or deliveries for other numbers (reported, not processed). 503 after
+     *       {@link #close()}, or when the inbound handler threw, so that Meta redelivers.</li>
+     *   <li>Other methods: 405.</li>
+     * </ul>
+     */
+    public WebhookResponse handle(WebhookRequest request) {
+        return ingress.handle(request);
+    }
+
+    /** The configuration this instance runs with. */
+    public WhatsAppAiConfig config() {
+        return config;
+    }
+
+    /**
+     * Conversations with messages waiting for their quiet window or a reply in flight; 0 when an
+     * {@link Builder#inboundHandler(InboundHandler) inbound handler} replaces the engine.
+     */
+    public int pendingConversations() {
+        return engine == null ? 0 : engine.pendingConversations();
+    }
+
+    /**
+     * Stops taking deliveries (later POSTs are answered 503 so Meta redelivers them), answers every
+     * pending burst at once, waits a bounded time (30 s) for replies in flight, then releases the
+     * threads, clients and knowledge base this instance created. Idempotent.
+     */
+    @Override
+    public void close() {
+        ingress.close();
+        if (engine != null) {
+            engine.close();
+        }
+        for (AutoCloseable resource : owned) {
+            try {
+                resource.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed", resource.getClass().getSimpleName(), e);
+            }
+        }
+        owned.clear();
+    }
+
+    /** Builds a {@link WhatsAppAi}; not thread-safe. */
+    public static final class Builder {
+        private WhatsAppAiConfig config;
+        private EventListener eventListener = new LoggingEventListener();
+        private InboundHandler inboundHandler;
+        private Clock clock = Clock.systemUTC();
+        private UserMapper userMapper;
+        private SessionStore sessionStore;
+        private CreditGate creditGate;
+        private ChatLogger chatLogger;
+        private AiResponder aiResponder;
+        private AiResponder fallbackResponder;
+        private KnowledgeBase knowledgeBase;
+        private WhatsAppClient whatsAppClient;
+        private ScheduledExecutorService scheduler;
+        private Executor workerExecutor;
+
+        private Builder() {
+        }
+
+        /** The configuration; required. */
+        public Builder config(WhatsAppAiConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /** Receives every event; default {@link LoggingEventListener}. Must be fast and thread-safe. */
+        public Builder eventListener(EventListener eventListener) {
+            this.eventListener = Objects.requireNonNull(eventListener, "eventListener");
+            return this;
+        }
+
+        /**
+         * Replaces the conversation engine: every accepted message goes to {@code inboundHandler} on
+         * the request thread instead (it must only enqueue). Not combinable with the engine's parts
+         * ({@link #userMapper}, {@link #aiResponder}, {@link #whatsAppClient}, …).
+         */
+        public Builder inboundHandler(InboundHandler inboundHandler) {
+            this.inboundHandler = Objects.requireNonNull(inboundHandler, "inboundHandler");
+            return this;
+        }
+
+        /**
+         * The clock for the guards (stale messages, de-duplication window, rate limit), the buffer's
+         * windows and sessions; default the UTC system clock. Tests pass a
+         * {@link io.github.whatsappai.testing.ManualClock}.
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Finds or creates your application's user for each sender; default an in-memory map. */
+        public Builder userMapper(UserMapper userMapper) {
+            this.userMapper = Objects.requireNonNull(userMapper, "userMapper");
+            return this;
+        }
+
+        /** Keeps sessions and the prompt history; default in memory. */
+        public Builder sessionStore(SessionStore sessionStore) {
+            this.sessionStore = Objects.requireNonNull(sessionStore, "sessionStore");
+            return this;
+        }
+
+        /** Decides whether a user may spend an AI reply; default {@link CreditGate#unlimited()}. */
+        public Builder creditGate(CreditGate creditGate) {
+            this.creditGate = Objects.requireNonNull(creditGate, "creditGate");
+            return this;
+        }
+
+        /** Stores the chat log; default a bounded in-memory log. */
+        public Builder chatLogger(ChatLogger chatLogger) {
+            this.chatLogger = Objects.requireNonNull(chatLogger, "chatLogger");
+            return this;
+        }
+
+        /**
+         * Writes the replies; default the {@link OpenRouterResponder} when {@code OPENROUTER_API_KEY}
+         * is configured, else the offline {@link KnowledgeBaseResponder}.
+         */
+        public Builder aiResponder(AiResponder aiResponder) {
+            this.aiResponder = Objects.requireNonNull(aiResponder, "aiResponder");
+            return this;
+        }
+
+        /** Answers when the AI responder failed after its retries, instead of the apology; default none. */
+        public Builder fallbackResponder(AiResponder fallbackResponder) {
+            this.fallbackResponder = Objects.requireNonNull(fallbackResponder, "fallbackResponder");
+            return this;
+        }
+
+        /**
+         * The knowledge base the default responders retrieve from; default a {@link PdfKnowledgeBase}
+         * over {@code KNOWLEDGE_BASE_URLS} (started in the background), or none when that is empty.
+         */
+        public Builder knowledgeBase(KnowledgeBase knowledgeBase) {
+            this.knowledgeBase = Objects.requireNonNull(knowledgeBase, "knowledgeBase");
+            return this;
+        }
+
+        /** Sends the replies; default the {@link GraphWhatsAppClient}, which needs {@code META_ACCESS_TOKEN}. */
+        public Builder whatsAppClient(WhatsAppClient whatsAppClient) {
+            this.whatsAppClient = Objects.requireNonNull(whatsAppClient, "whatsAppClient");
+            return this;
+        }
+
+        /**
+         * The scheduler for the buffer's timer, retries and knowledge-base refreshes; default one
+         * daemon thread per instance. Tests pass a {@link io.github.whatsappai.testing.VirtualScheduler}.
+         */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** Where bursts are answered; default a bounded pool of 16 named daemon threads. */
+        public Builder workerExecutor(Executor workerExecutor) {
+            this.workerExecutor = Objects.requireNonNull(workerExecutor, "workerExecutor");
+            return this;
+        }
+
+        /**
+         * Builds the instance.
+         *
+         * @throws IllegalStateException when no configuration was given, when there is no way to send
+         *         replies (no {@code META_ACCESS_TOKEN}, no client, no inbound handler), or when an
+         *         inbound handler is combined with the engine's parts
+         */
+        public WhatsAppAi build() {
+            if (config == null) {
+                throw new IllegalStateException("config is required: call config(WhatsAppAiConfig.builder()...build()) "
+                        + "or use WhatsAppAi.fromEnvironment(System.getenv())");
+            }
+            if (inboundHandler != null) {
+                if (userMapper != null || sessionStore != null || creditGate != null || chatLogger != null
+                        || aiResponder != null || fallbackResponder != null || knowledgeBase != null
+                        || whatsAppClient != null || scheduler != null || workerExecutor != null) {
+                    throw new IllegalStateException("inboundHandler replaces the conversation engine: do not combine "
+                            + "it with userMapper, sessionStore, creditGate, chatLogger, aiResponder, "
+                            + "fallbackResponder, knowledgeBase, whatsAppClient, scheduler or workerExecutor");
+                }
+                return new WhatsAppAi(this, null, new ArrayList<>());
+            }
+            if (whatsAppClient == null && config.accessToken() == null) {
+                throw new IllegalStateException("META_ACCESS_TOKEN (accessToken) is required to send replies through "
+                        + "the Graph API; or pass whatsAppClient(...), or inboundHandler(...) to handle messages yourself");
+            }
+            List<AutoCloseable> owned = new ArrayList<>();
+            try {
+                WhatsAppClient client = whatsAppClient;
+                if (client == null) {
+                    GraphWhatsAppClient graph = GraphWhatsAppClient.create(config, eventListener);
+                    owned.add(graph);
+                    client = graph;
+                }
+                AiResponder responder = aiResponder;
+                if (responder == null) {
+                    KnowledgeBase kb = knowledgeBase;
+                    if (kb == null && !config.knowledgeBaseSources().isEmpty()) {
+                        PdfKnowledgeBase.Builder kbBuilder = PdfKnowledgeBase.builder()
+                                .sources(config.knowledgeBaseSources())
+                                .refreshInterval(config.knowledgeBaseRefreshInterval())
+                                .eventListener(eventListener)
+                                .clock(clock);
+                        if (scheduler != null) {
+                            kbBuilder.scheduler(scheduler);
+                        }
+                        PdfKnowledgeBase pdfs = kbBuilder.build();
+                        owned.add(pdfs);
+                        pdfs.start();
+                        kb = pdfs;
+                    }
+                    if (kb == null) {
+                        kb = KnowledgeBase.empty();
+                    }
+                    responder = config.openRouterApiKey() != null
+                            ? OpenRouterResponder.create(config, kb)
+                            : new KnowledgeBaseResponder(kb);
+                }
+                ConversationEngine.Builder eb = ConversationEngine.builder()
+                        .config(config)
+                        .aiResponder(responder)
+                        .whatsAppClient(client)
+                        .eventListener(eventListener)
+                        .clock(clock);
+                if (fallbackResponder != null) {
+                    eb.fallbackResponder(fallbackResponder);
+                }
+                if (userMapper != null) {
+                    eb.userMapper(userMapper);
+                }
+                if (sessionStore != null) {
+                    eb.sessionStore(sessionStore);
+                }
+                if (creditGate != null) {
+                    eb.creditGate(creditGate);
+                }
+                if (chatLogger != null) {
+                    eb.chatLogger(chatLogger);
+                }
+                if (scheduler != null) {
+                    eb.scheduler(scheduler);
+                }
+                if (workerExecutor != null) {
+                    eb.workerExecutor(workerExecutor);
+                }
+                return new WhatsAppAi(this, eb.build(), owned);
+            } catch (RuntimeException | Error e) {
+                for (AutoCloseable resource : owned) {
+                    try {
+                        resource.close();
+                    } catch (Exception suppressed) {
+                        e.addSuppressed(suppressed);
+                    }
+                }
+                throw e;
+            }
+        }
+    }
+}

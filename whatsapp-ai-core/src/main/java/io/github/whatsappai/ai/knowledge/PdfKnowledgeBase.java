@@ -1,0 +1,531 @@
+package io.github.whatsappai.ai.knowledge;
+
+import io.github.whatsappai.WhatsAppAiConfig;
+import io.github.whatsappai.event.Event;
+import io.github.whatsappai.event.EventListener;
+import io.github.whatsappai.internal.TextAnalyzer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A knowledge base made of PDFs fetched from {@code http(s)} URLs or read from files
+ * ({@code KNOWLEDGE_BASE_URLS}), searched with a lexical BM25 index.
+ *
+ * <p><b>Loading.</b> {@link #start()} loads every source at once on the scheduler and then again
+ * every refresh interval (default {@link #DEFAULT_REFRESH_INTERVAL}); {@link #refreshNow()} does
+ * the same synchronously. A URL is re-fetched with a conditional GET ({@code If-None-Match} with
+ * the ETag, {@code If-Modified-Since} with the Last-Modified date of the copy held): a
+ * {@code 304 Not Modified} keeps that copy. A file is re-read when its modification time or size
+ * changes. A fetch that fails, answers other than 2xx, exceeds the size limit (default
+ * {@link #DEFAULT_MAX_PDF_BYTES}; bodies are streamed and cut off above it) or the time limit
+ * (default {@link #DEFAULT_FETCH_TIMEOUT}), or returns something that is not a readable PDF within
+ * the page limit (default {@link #DEFAULT_MAX_PAGES}) keeps the last good copy of that source and
+ * is reported as {@link Event.KnowledgeBaseLoadFailed} with the reason; each successful load is
+ * reported as {@link Event.KnowledgeBaseLoaded}. Nothing here throws at startup because a source
+ * is unreachable: while a source has never loaded, it is retried sooner (starting after
+ * {@link #DEFAULT_RETRY_DELAY}, doubling up to the refresh interval).
+ *
+ * <p><b>Indexing.</b> Text is extracted page by page with PDFBox, cut into passages of about
+ * {@link #DEFAULT_PASSAGE_CHARS} characters that respect paragraphs and sentences, with an overlap
+ * of about {@link #DEFAULT_OVERLAP_CHARS} characters where a paragraph is cut, each passage keeping
+ * the page where it starts. Terms come from {@link TextAnalyzer} (Unicode-aware, English and
+ * Indonesian), scored with BM25 plus a bonus for query words found next to each other; a
+ * document's title (its PDF title and its file name) counts as part of every passage, so a
+ * question naming the document can tell near-identical documents apart. Each refresh that changes anything
+ * builds a new index and swaps it in at once: a search sees the old index or the new one, never a
+ * half-built one.
+ *
+ * <p><b>Threads.</b> Thread-safe: {@link #search} never blocks on a refresh; refreshes run one at
+ * a time. With no scheduler given, {@link #start()} creates one named daemon thread, which
+ * {@link #close()} shuts down; an injected scheduler is left running.
+ */
+public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
+
+    /** Largest PDF accepted: 50 MiB. */
+    public static final long DEFAULT_MAX_PDF_BYTES = 50L * 1024 * 1024;
+    /** Most pages accepted in one PDF: 2000. */
+    public static final int DEFAULT_MAX_PAGES = 2000;
+    /** Longest one fetch may take, from request to last byte: 60 s. */
+    public static final Duration DEFAULT_FETCH_TIMEOUT = Duration.ofSeconds(60);
+    /** How often sources are re-checked: 1 h (the configuration's default as well). */
+    public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofHours(1);
+    /** First retry after a source that has never loaded failed: 30 s, doubling up to the refresh interval. */
+    public static final Duration DEFAULT_RETRY_DELAY = Duration.ofSeconds(30);
+    /** Passage size the chunker aims at: 500 characters. */
+    public static final int DEFAULT_PASSAGE_CHARS = 500;
+    /** Text repeated where a paragraph is cut between passages: 100 characters. */
+    public static final int DEFAULT_OVERLAP_CHARS = 100;
+
+    /** Query terms beyond this many are ignored (a long message is still searched by its start). */
+    private static final int MAX_QUERY_TERMS = 256;
+    private static final Logger LOG = LoggerFactory.getLogger(PdfKnowledgeBase.class);
+
+    /**
+     * What is loaded.
+     *
+     * @param documents sources with a good copy in the index
+     * @param pages pages of those documents
+     * @param passages passages in the index
+     * @param builtAt when the index in use was built, or {@code null} before the first successful load
+     */
+    public record Stats(int documents, int pages, int passages, Instant builtAt) {
+    }
+
+    /** The last good copy of one source. */
+    private record Loaded(SourceFetcher.Validators validators, String title, int pages,
+                          List<TextChunker.Chunk> chunks) {
+    }
+
+    /** An index and the passages it numbers; replaced as a whole. */
+    private record Snapshot(Bm25Index index, String[] sources, int[] pages, String[] texts, Stats stats) {
+
+        static final Snapshot EMPTY = new Snapshot(new Bm25Index.Builder().build(), new String[0], new int[0],
+                new String[0], new Stats(0, 0, 0, null));
+    }
+
+    private final List<String> sources;
+    private final SourceFetcher fetcher;
+    private final PdfTextExtractor extractor;
+    private final TextChunker chunker;
+    private final ScheduledExecutorService injectedScheduler;
+    private final Clock clock;
+    private final EventListener listener;
+    private final Duration refreshInterval;
+    private final Duration retryDelay;
+    private final TextAnalyzer analyzer = TextAnalyzer.standard();
+
+    private final ReentrantLock refreshLock = new ReentrantLock();
+    /** Guarded by refreshLock. */
+    private final Map<String, Loaded> loaded = new LinkedHashMap<>();
+    private volatile Snapshot snapshot = Snapshot.EMPTY;
+
+    /** Guarded by this. */
+    private ScheduledExecutorService scheduler;
+    private ScheduledFuture<?> pending;
+    private Duration nextRetry;
+    private boolean started;
+    private volatile boolean closed;
+
+    private PdfKnowledgeBase(Builder b) {
+        this.sources = List.copyOf(b.sources);
+        HttpClient http = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
+                .connectTimeout(b.fetchTimeout)
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+        this.fetcher = new SourceFetcher(http, b.maxPdfBytes, b.fetchTimeout);
+        this.extractor = new PdfTextExtractor(b.maxPages);
+        this.chunker = new TextChunker(b.passageChars, b.overlapChars);
+        this.injectedScheduler = b.scheduler;
+        this.clock = b.clock;
+        this.listener = b.listener;
+        this.refreshInterval = b.refreshInterval;
+        this.retryDelay = b.retryDelay.compareTo(b.refreshInterval) > 0 ? b.refreshInterval : b.retryDelay;
+        this.nextRetry = retryDelay;
+    }
+
+    /** A builder; at least one source is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A knowledge base over the configuration's {@code KNOWLEDGE_BASE_URLS}, refreshed every
+     * {@code KNOWLEDGE_BASE_REFRESH_INTERVAL}, with the default limits, its own HTTP client and its
+     * own scheduler thread. Call {@link #start()} to load it.
+     *
+     * @throws IllegalArgumentException when the configuration names no source
+     */
+    public static PdfKnowledgeBase fromConfig(WhatsAppAiConfig config, EventListener listener) {
+        return builder()
+                .sources(config.knowledgeBaseSources())
+                .refreshInterval(config.knowledgeBaseRefreshInterval())
+                .eventListener(listener)
+                .build();
+    }
+
+    /**
+     * Loads every source now on the scheduler, and again every refresh interval. Returns at once;
+     * a source that cannot be loaded yet is reported and retried, never thrown. Calling it again
+     * does nothing.
+     *
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("this knowledge base is closed");
+        }
+        if (started) {
+            return;
+        }
+        started = true;
+        scheduler = injectedScheduler != null ? injectedScheduler : Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "whatsapp-ai-knowledge-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+        pending = scheduler.schedule(this::scheduledRefresh, 0, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Checks every source now, on the calling thread, and swaps in a new index if anything changed.
+     * Failures are reported as events, never thrown. Waits while another refresh runs.
+     *
+     * @return what is loaded afterwards
+     */
+    public Stats refreshNow() {
+        refreshLock.lock();
+        try {
+            boolean changed = false;
+            for (String source : sources) {
+                changed |= refreshSource(source);
+            }
+            if (changed || snapshot == Snapshot.EMPTY && !loaded.isEmpty()) {
+                snapshot = buildSnapshot();
+            }
+            return snapshot.stats();
+        } finally {
+            refreshLock.unlock();
+        }
+    }
+
+    /**
+     * The best passages for {@code query}, best first, at most {@code limit}; empty before the first
+     * load, for a blank query or when no passage shares a term with it. Never blocks on a refresh.
+     */
+    @Override
+    public List<Passage> search(String query, int limit) {
+        if (query == null || limit <= 0) {
+            return List.of();
+        }
+        Snapshot s = snapshot;
+        List<String> terms = analyzer.terms(query);
+        if (terms.size() > MAX_QUERY_TERMS) {
+            terms = terms.subList(0, MAX_QUERY_TERMS);
+        }
+        List<Bm25Index.Hit> hits = s.index().search(terms, limit);
+        List<Passage> out = new ArrayList<>(hits.size());
+        for (Bm25Index.Hit hit : hits) {
+            int d = hit.doc();
+            out.add(new Passage(s.sources()[d], s.pages()[d], s.texts()[d], hit.score()));
+        }
+        return out;
+    }
+
+    /** Whether at least one source is loaded and searchable. */
+    public boolean isReady() {
+        return snapshot.stats().documents() > 0;
+    }
+
+    /** What is loaded now. */
+    public Stats stats() {
+        return snapshot.stats();
+    }
+
+    /** The configured sources, in order. */
+    public List<String> sources() {
+        return sources;
+    }
+
+    /**
+     * Stops refreshing and, if this knowledge base created its scheduler thread, shuts it down. The
+     * loaded index stays searchable. Idempotent.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (pending != null) {
+            pending.cancel(false);
+        }
+        if (scheduler != null && scheduler != injectedScheduler) {
+            scheduler.shutdownNow();
+        }
+    }
+
+    private void scheduledRefresh() {
+        if (closed) {
+            return;
+        }
+        try {
+            refreshNow();
+        } catch (RuntimeException e) {
+            LOG.error("Knowledge-base refresh failed unexpectedly", e);
+        }
+        boolean allLoaded;
+        refreshLock.lock();
+        try {
+            allLoaded = loaded.keySet().containsAll(sources);
+        } finally {
+            refreshLock.unlock();
+        }
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            Duration delay;
+            if (allLoaded) {
+                delay = refreshInterval;
+                nextRetry = retryDelay;
+            } else {
+                delay = nextRetry;
+                Duration doubled = nextRetry.multipliedBy(2);
+                nextRetry = doubled.compareTo(refreshInterval) > 0 ? refreshInterval : doubled;
+            }
+            pending = scheduler.schedule(this::scheduledRefresh, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Refreshes one source; true when its copy changed. Caller holds refreshLock. */
+    private boolean refreshSource(String source) {
+        String name = displayName(source);
+        Loaded held = loaded.get(source);
+        try {
+            SourceFetcher.Result result = fetcher.fetch(source,
+                    held == null ? SourceFetcher.Validators.NONE : held.validators());
+            if (result.notModified()) {
+                return false;
+            }
+            PdfTextExtractor.Extracted text = extractor.extract(result.bytes());
+            List<TextChunker.Chunk> chunks = chunker.chunk(text.pages());
+            String title = (text.title() + " " + fileName(source)).strip();
+            loaded.put(source, new Loaded(result.validators(), title, text.pages().size(), chunks));
+            emit(new Event.KnowledgeBaseLoaded(name, text.pages().size(), chunks.size()));
+            return true;
+        } catch (SourceException e) {
+            emit(new Event.KnowledgeBaseLoadFailed(name, e.getMessage()
+                    + (held == null ? "" : "; keeping the copy loaded before")));
+            return false;
+        } catch (RuntimeException e) {
+            emit(new Event.KnowledgeBaseLoadFailed(name, "unexpected error: " + e
+                    + (held == null ? "" : "; keeping the copy loaded before")));
+            return false;
+        }
+    }
+
+    private Snapshot buildSnapshot() {
+        Bm25Index.Builder index = new Bm25Index.Builder();
+        List<String> passageSources = new ArrayList<>();
+        List<Integer> passagePages = new ArrayList<>();
+        List<String> passageTexts = new ArrayList<>();
+        int pages = 0;
+        for (Map.Entry<String, Loaded> e : loaded.entrySet()) {
+            Loaded doc = e.getValue();
+            String name = displayName(e.getKey());
+            List<String> titleTerms = analyzer.terms(doc.title());
+            pages += doc.pages();
+            for (TextChunker.Chunk chunk : doc.chunks()) {
+                index.add(titleTerms, analyzer.terms(chunk.text()));
+                passageSources.add(name);
+                passagePages.add(chunk.page());
+                passageTexts.add(chunk.text());
+            }
+        }
+        int[] pageArray = new int[passagePages.size()];
+        for (int i = 0; i < pageArray.length; i++) {
+            pageArray[i] = passagePages.get(i);
+        }
+        Stats stats = new Stats(loaded.size(), pages, passageTexts.size(), clock.instant());
+        return new Snapshot(index.build(), passageSources.toArray(String[]::new), pageArray,
+                passageTexts.toArray(String[]::new), stats);
+    }
+
+    private void emit(Event event) {
+        try {
+            listener.onEvent(event);
+        } catch (RuntimeException e) {
+            LOG.warn("Event listener failed on {}", event.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** A source as shown in events and passages: a URL without user info, query or fragment. */
+    static String displayName(String source) {
+        if (!SourceFetcher.isHttp(source)) {
+            return source;
+        }
+        try {
+            URI uri = URI.create(source);
+            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), null, null).toString();
+        } catch (IllegalArgumentException | java.net.URISyntaxException e) {
+            return "(invalid URL)";
+        }
+    }
+
+    /** The last path segment without {@code .pdf}, indexed as part of the title. */
+    private static String fileName(String source) {
+        String path = SourceFetcher.isHttp(source) ? displayName(source) : source;
+        String name = path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+        return name.regionMatches(true, Math.max(0, name.length() - 4), ".pdf", 0, 4)
+                ? name.substring(0, name.length() - 4) : name;
+    }
+
+    /**
+     * Builds a {@link PdfKnowledgeBase}. Defaults: no sources (one is required), a new HTTP client
+     * following redirects, refresh every {@link #DEFAULT_REFRESH_INTERVAL}, retry a never-loaded
+     * source after {@link #DEFAULT_RETRY_DELAY} (doubling), its own scheduler thread, the system
+     * UTC clock, no event listener, and the {@code DEFAULT_*} limits. Not thread-safe.
+     */
+    public static final class Builder {
+
+        private final Set<String> sources = new LinkedHashSet<>();
+        private HttpClient httpClient;
+        private Duration refreshInterval = DEFAULT_REFRESH_INTERVAL;
+        private Duration retryDelay = DEFAULT_RETRY_DELAY;
+        private ScheduledExecutorService scheduler;
+        private Clock clock = Clock.systemUTC();
+        private EventListener listener = EventListener.noop();
+        private long maxPdfBytes = DEFAULT_MAX_PDF_BYTES;
+        private int maxPages = DEFAULT_MAX_PAGES;
+        private Duration fetchTimeout = DEFAULT_FETCH_TIMEOUT;
+        private int passageChars = DEFAULT_PASSAGE_CHARS;
+        private int overlapChars = DEFAULT_OVERLAP_CHARS;
+
+        private Builder() {
+        }
+
+        /** Adds sources: {@code http(s)} URLs, file paths or {@code file:} URIs. Duplicates count once. */
+        public Builder sources(List<String> sources) {
+            for (String s : sources) {
+                source(s);
+            }
+            return this;
+        }
+
+        /** Adds one source: an {@code http(s)} URL, a file path or a {@code file:} URI. */
+        public Builder source(String source) {
+            Objects.requireNonNull(source, "source");
+            if (source.isBlank()) {
+                throw new IllegalArgumentException("a knowledge-base source must not be blank");
+            }
+            if (SourceFetcher.isHttp(source)) {
+                URI uri;
+                try {
+                    uri = URI.create(source.strip());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("not a valid knowledge-base URL: " + displayName(source), e);
+                }
+                if (uri.getHost() == null) {
+                    throw new IllegalArgumentException("knowledge-base URL has no host: " + displayName(source));
+                }
+            }
+            sources.add(source.strip());
+            return this;
+        }
+
+        /** The HTTP client to share (its redirect policy and proxy apply). Default: a new client. */
+        public Builder httpClient(HttpClient client) {
+            this.httpClient = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /** How often sources are re-checked. Default {@link #DEFAULT_REFRESH_INTERVAL}. */
+        public Builder refreshInterval(Duration interval) {
+            this.refreshInterval = positive(interval, "refreshInterval");
+            return this;
+        }
+
+        /**
+         * The first retry delay while a source has never loaded; doubles on each failure up to the
+         * refresh interval. Default {@link #DEFAULT_RETRY_DELAY}.
+         */
+        public Builder retryDelay(Duration delay) {
+            this.retryDelay = positive(delay, "retryDelay");
+            return this;
+        }
+
+        /** The scheduler that runs refreshes; left running by {@link #close()}. Default: an own daemon thread. */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** The clock that stamps {@link Stats#builtAt()}. Default: the system UTC clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** Receives {@link Event.KnowledgeBaseLoaded} and {@link Event.KnowledgeBaseLoadFailed}. Default: none. */
+        public Builder eventListener(EventListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Largest PDF accepted, in bytes. Default {@link #DEFAULT_MAX_PDF_BYTES}. */
+        public Builder maxPdfBytes(long bytes) {
+            if (bytes <= 0 || bytes > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("maxPdfBytes must be between 1 and ~2 GiB, was " + bytes);
+            }
+            this.maxPdfBytes = bytes;
+            return this;
+        }
+
+        /** Most pages accepted in one PDF. Default {@link #DEFAULT_MAX_PAGES}. */
+        public Builder maxPages(int pages) {
+            if (pages <= 0) {
+                throw new IllegalArgumentException("maxPages must be positive, was " + pages);
+            }
+            this.maxPages = pages;
+            return this;
+        }
+
+        /** Longest one fetch may take, from request to last byte. Default {@link #DEFAULT_FETCH_TIMEOUT}. */
+        public Builder fetchTimeout(Duration timeout) {
+            this.fetchTimeout = positive(timeout, "fetchTimeout");
+            return this;
+        }
+
+        /**
+         * Passage size and overlap in characters. Defaults {@link #DEFAULT_PASSAGE_CHARS} and
+         * {@link #DEFAULT_OVERLAP_CHARS}.
+         *
+         * @throws IllegalArgumentException when the size is below 100 or the overlap not below half of it
+         */
+        public Builder passageSize(int passageChars, int overlapChars) {
+            TextChunker.validate(passageChars, overlapChars);
+            this.passageChars = passageChars;
+            this.overlapChars = overlapChars;
+            return this;
+        }
+
+        /**
+         * Builds the knowledge base (nothing is fetched until {@link #start()} or {@link #refreshNow()}).
+         *
+         * @throws IllegalArgumentException when no source was given
+         */
+        public PdfKnowledgeBase build() {
+            if (sources.isEmpty()) {
+                throw new IllegalArgumentException("a PDF knowledge base needs at least one source "
+                        + "(KNOWLEDGE_BASE_URLS: comma-separated http(s) URLs or file paths)");
+            }
+            return new PdfKnowledgeBase(this);
+        }
+
+        private static Duration positive(Duration d, String name) {
+            Objects.requireNonNull(d, name);
+            if (d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(name + " must be positive, was " + d);
+            }
+            return d;
+        }
+    }
+}

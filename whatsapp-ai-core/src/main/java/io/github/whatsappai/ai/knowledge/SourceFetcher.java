@@ -1,0 +1,258 @@
+package io.github.whatsappai.ai.knowledge;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Fetches the bytes of one source: an {@code http(s)} URL with a conditional GET
+ * ({@code If-None-Match}, {@code If-Modified-Since}) or a file whose modification time and size
+ * tell whether it changed. Bodies are streamed with a size cap and the whole fetch is bounded in
+ * time. Thread-safe.
+ */
+final class SourceFetcher {
+
+    /** What identifies the copy already held, to ask only for a newer one. */
+    record Validators(String etag, String lastModified, long fileModified, long fileSize) {
+
+        static final Validators NONE = new Validators(null, null, -1, -1);
+    }
+
+    /** The outcome of a fetch that did not fail: new bytes, or "the copy held is current". */
+    record Result(byte[] bytes, Validators validators) {
+
+        boolean notModified() {
+            return bytes == null;
+        }
+    }
+
+    private final HttpClient http;
+    private final long maxBytes;
+    private final Duration timeout;
+
+    SourceFetcher(HttpClient http, long maxBytes, Duration timeout) {
+        this.http = http;
+        this.maxBytes = maxBytes;
+        this.timeout = timeout;
+    }
+
+    /** Whether {@code source} is fetched over HTTP rather than read from a file. */
+    static boolean isHttp(String source) {
+        String lower = source.toLowerCase(Locale.ROOT);
+        return lower.startsWith("http://") || lower.startsWith("https://");
+    }
+
+    Result fetch(String source, Validators held) throws SourceException {
+        return isHttp(source) ? fetchHttp(source, held) : fetchFile(source, held);
+    }
+
+    private Result fetchHttp(String source, Validators held) throws SourceException {
+        URI uri;
+        try {
+            uri = URI.create(source);
+        } catch (IllegalArgumentException e) {
+            throw new SourceException("not a valid URL: " + e.getMessage());
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(timeout)
+                .header("Accept", "application/pdf, */*;q=0.5")
+                .GET();
+        if (held.etag() != null) {
+            request.header("If-None-Match", held.etag());
+        }
+        if (held.lastModified() != null) {
+            request.header("If-Modified-Since", held.lastModified());
+        }
+        AtomicReference<CappedSubscriber> body = new AtomicReference<>();
+        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request.build(), info -> {
+            if (info.statusCode() < 200 || info.statusCode() > 299) {
+                return HttpResponse.BodySubscribers.replacing(null);
+            }
+            long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
+            CappedSubscriber subscriber = new CappedSubscriber(maxBytes, declared);
+            body.set(subscriber);
+            return subscriber;
+        });
+        HttpResponse<byte[]> response;
+        try {
+            response = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            CappedSubscriber subscriber = body.get();
+            if (subscriber != null) {
+                subscriber.abort();
+            }
+            throw new SourceException(timedOut());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(true);
+            throw new SourceException("interrupted while fetching");
+        } catch (ExecutionException e) {
+            CappedSubscriber subscriber = body.get();
+            if (subscriber != null && subscriber.failure != null) {
+                throw new SourceException(subscriber.failure.getMessage(), subscriber.failure);
+            }
+            throw fetchFailure(e.getCause());
+        }
+        int status = response.statusCode();
+        if (status == 304 && (held.etag() != null || held.lastModified() != null)) {
+            return new Result(null, held);
+        }
+        if (status < 200 || status > 299) {
+            throw new SourceException("HTTP " + status + " from " + uri.getHost());
+        }
+        Validators validators = new Validators(response.headers().firstValue("ETag").orElse(null),
+                response.headers().firstValue("Last-Modified").orElse(null), -1, -1);
+        return new Result(response.body(), validators);
+    }
+
+    private SourceException fetchFailure(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof SourceException se) {
+                return new SourceException(se.getMessage(), se);
+            }
+            if (t instanceof HttpTimeoutException) {
+                return new SourceException(timedOut(), t);
+            }
+        }
+        String detail = cause == null ? "unknown error" : cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+        return new SourceException("cannot fetch: " + detail, cause);
+    }
+
+    private Result fetchFile(String source, Validators held) throws SourceException {
+        Path path;
+        try {
+            path = source.regionMatches(true, 0, "file:", 0, 5) ? Path.of(URI.create(source)) : Path.of(source);
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            throw new SourceException("not a valid file path: " + e.getMessage());
+        }
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw new SourceException("cannot read file " + path + ": " + e.getClass().getSimpleName());
+        }
+        if (!attributes.isRegularFile()) {
+            throw new SourceException("not a regular file: " + path);
+        }
+        long modified = attributes.lastModifiedTime().toMillis();
+        long size = attributes.size();
+        if (modified == held.fileModified() && size == held.fileSize()) {
+            return new Result(null, held);
+        }
+        if (size > maxBytes) {
+            throw new SourceException(tooLarge(size));
+        }
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (bytes.length > maxBytes) {
+                throw new SourceException(tooLarge(bytes.length));
+            }
+            return new Result(bytes, new Validators(null, null, modified, size));
+        } catch (IOException e) {
+            throw new SourceException("cannot read file " + path + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    private String timedOut() {
+        return "timed out after " + timeout.toMillis() + " ms";
+    }
+
+    private String tooLarge(long size) {
+        return "too large: " + size + " bytes or more (the limit is " + maxBytes + " bytes)";
+    }
+
+    /** Collects a body up to a size, failing (and cancelling the download) as soon as it is exceeded. */
+    private final class CappedSubscriber implements HttpResponse.BodySubscriber<byte[]> {
+
+        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        private final long max;
+        private final long declared;
+        private volatile Flow.Subscription subscription;
+        /** Why this subscriber refused the body, or {@code null}. */
+        private volatile SourceException failure;
+        private long received;
+
+        CappedSubscriber(long max, long declared) {
+            this.max = max;
+            this.declared = declared;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            if (declared > max) {
+                refuse(new SourceException(tooLarge(declared)));
+            } else {
+                s.request(Long.MAX_VALUE);
+            }
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (result.isDone()) {
+                return;
+            }
+            for (ByteBuffer item : items) {
+                received += item.remaining();
+                if (received > max) {
+                    refuse(new SourceException(tooLarge(received)));
+                    return;
+                }
+                byte[] chunk = new byte[item.remaining()];
+                item.get(chunk);
+                buffer.write(chunk, 0, chunk.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            result.completeExceptionally(error);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(buffer.toByteArray());
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        private void refuse(SourceException reason) {
+            failure = reason;
+            subscription.cancel();
+            result.completeExceptionally(reason);
+        }
+
+        void abort() {
+            Flow.Subscription s = subscription;
+            if (s != null) {
+                s.cancel();
+            }
+            result.completeExceptionally(new SourceException("aborted"));
+        }
+    }
+}

@@ -1,0 +1,21 @@
+package io.github.whatsappai.buffer;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Answers one {@link Batch}; called by the {@link MessageBuffer} on a worker thread.
+ *
+ * <p>The conversation stays claimed until the returned stage completes (normally or exceptionally):
+ * messages arriving meanwhile are collected into the next batch, which is handed over only after
+ * that. So a processor may finish asynchronously (waiting for a send) without blocking its thread.
+ */
+@FunctionalInterface
+public interface BatchProcessor {
+
+    /**
+     * Processes {@code batch}.
+     *
+     * @return completes when the batch is finished; {@code null} counts as finished at once
+     */
+    CompletionStage<?> process(Batch batch);
+}

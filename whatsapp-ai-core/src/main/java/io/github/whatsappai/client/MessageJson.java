@@ -1,0 +1,130 @@
+package io.github.whatsappai.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Writes the request bodies of PROTOCOL.md §B.1–B.7. Thread-safe. */
+final class MessageJson {
+
+    private final ObjectMapper mapper;
+
+    MessageJson(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /** The body of a send to {@code to}. */
+    byte[] message(Recipient to, OutboundMessage message) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("messaging_product", "whatsapp");
+        root.put("recipient_type", "individual");
+        if (to.waId() != null && !to.waId().isEmpty()) {
+            root.put("to", to.waId().startsWith("+") ? to.waId() : "+" + to.waId());
+        } else {
+            root.put("recipient", to.userId());
+        }
+        root.put("type", message.type());
+        if (message instanceof TextMessage t) {
+            context(root, t.replyToMessageId());
+            ObjectNode text = root.putObject("text");
+            text.put("preview_url", t.previewUrl());
+            text.put("body", t.body());
+        } else if (message instanceof ReactionMessage r) {
+            ObjectNode reaction = root.putObject("reaction");
+            reaction.put("message_id", r.messageId());
+            reaction.put("emoji", r.emoji());
+        } else if (message instanceof TemplateMessage t) {
+            context(root, t.replyToMessageId());
+            ObjectNode template = root.putObject("template");
+            template.put("name", t.name());
+            template.putObject("language").put("code", t.languageCode());
+            if (!t.bodyParameters().isEmpty()) {
+                ObjectNode body = template.putArray("components").addObject();
+                body.put("type", "body");
+                ArrayNode params = body.putArray("parameters");
+                for (String p : t.bodyParameters()) {
+                    params.addObject().put("type", "text").put("text", p);
+                }
+            }
+        } else if (message instanceof ButtonsMessage b) {
+            context(root, b.replyToMessageId());
+            ObjectNode interactive = root.putObject("interactive");
+            interactive.put("type", "button");
+            header(interactive, b.headerText());
+            interactive.putObject("body").put("text", b.bodyText());
+            footer(interactive, b.footerText());
+            ArrayNode buttons = interactive.putObject("action").putArray("buttons");
+            for (ButtonsMessage.Button button : b.buttons()) {
+                ObjectNode n = buttons.addObject();
+                n.put("type", "reply");
+                n.putObject("reply").put("id", button.id()).put("title", button.title());
+            }
+        } else if (message instanceof ListMessage l) {
+            context(root, l.replyToMessageId());
+            ObjectNode interactive = root.putObject("interactive");
+            interactive.put("type", "list");
+            header(interactive, l.headerText());
+            interactive.putObject("body").put("text", l.bodyText());
+            footer(interactive, l.footerText());
+            ObjectNode action = interactive.putObject("action");
+            action.put("button", l.buttonLabel());
+            ArrayNode sections = action.putArray("sections");
+            for (ListMessage.Section s : l.sections()) {
+                ObjectNode section = sections.addObject();
+                if (s.title() != null) {
+                    section.put("title", s.title());
+                }
+                ArrayNode rows = section.putArray("rows");
+                for (ListMessage.Row r : s.rows()) {
+                    ObjectNode row = rows.addObject().put("id", r.id()).put("title", r.title());
+                    if (r.description() != null) {
+                        row.put("description", r.description());
+                    }
+                }
+            }
+        } else {
+            throw new IllegalArgumentException("unsupported message " + message.getClass().getName()
+                    + ": use TextMessage, ReactionMessage, TemplateMessage, ButtonsMessage or ListMessage");
+        }
+        return write(root);
+    }
+
+    /** The body of a read receipt, with the typing indicator when asked. */
+    byte[] markRead(String messageId, boolean typing) {
+        ObjectNode root = mapper.createObjectNode();
+        root.put("messaging_product", "whatsapp");
+        root.put("status", "read");
+        root.put("message_id", messageId);
+        if (typing) {
+            root.putObject("typing_indicator").put("type", "text");
+        }
+        return write(root);
+    }
+
+    private static void context(ObjectNode root, String replyTo) {
+        if (replyTo != null) {
+            root.putObject("context").put("message_id", replyTo);
+        }
+    }
+
+    private static void header(ObjectNode interactive, String text) {
+        if (text != null) {
+            interactive.putObject("header").put("type", "text").put("text", text);
+        }
+    }
+
+    private static void footer(ObjectNode interactive, String text) {
+        if (text != null) {
+            interactive.putObject("footer").put("text", text);
+        }
+    }
+
+    private byte[] write(ObjectNode root) {
+        try {
+            return mapper.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a JSON tree", e);
+        }
+    }
+}

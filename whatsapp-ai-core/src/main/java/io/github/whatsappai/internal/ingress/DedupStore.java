@@ -1,0 +1,90 @@
+package io.github.whatsappai.internal.ingress;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Remembers ids already seen: atomic put-if-absent, bounded by count, each id kept for a window
+ * (the stale-message age plus a margin, so a redelivery is caught either here or by the stale
+ * guard). Thread-safe.
+ *
+ * <p>When full, the <em>oldest</em> id is forgotten first. That is the property de-duplication
+ * needs: Meta redelivers recent messages, so the newest ids must be the last to go. (A frequency-based
+ * cache such as Caffeine's W-TinyLFU refuses to admit new one-hit keys once full, which would forget an
+ * id almost as soon as it was accepted.) The ids are spread over {@value #SEGMENTS} segments, each an
+ * insertion-ordered map behind its own lock holding an equal share of the capacity; expiry and
+ * eviction both remove from the head, so every operation is O(1) amortised.
+ */
+final class DedupStore {
+
+    private static final int SEGMENTS = 16;
+
+    private final Segment[] segments = new Segment[SEGMENTS];
+    private final Ticker ticker;
+
+    DedupStore(int capacity, Duration window, Ticker ticker) {
+        if (capacity <= 0) {
+            throw new IllegalArgumentException("capacity must be positive, was " + capacity);
+        }
+        int perSegment = Math.max(1, (capacity + SEGMENTS - 1) / SEGMENTS);
+        for (int i = 0; i < SEGMENTS; i++) {
+            segments[i] = new Segment(perSegment, window.toNanos());
+        }
+        this.ticker = ticker;
+    }
+
+    /** Records {@code id}; {@code true} the first time it is seen within the window. */
+    boolean firstSighting(String id) {
+        return segmentFor(id).putIfAbsent(id, ticker.read());
+    }
+
+    /** Forgets {@code id}, so its redelivery is processed again (after a failed hand-off). */
+    void forget(String id) {
+        segmentFor(id).remove(id);
+    }
+
+    private Segment segmentFor(String id) {
+        int h = id.hashCode();
+        return segments[(h ^ (h >>> 16)) & (SEGMENTS - 1)];
+    }
+
+    private static final class Segment {
+        private final int capacity;
+        private final long windowNanos;
+        /** Id → when it was first seen; insertion order is age order. */
+        private final LinkedHashMap<String, Long> seenAt = new LinkedHashMap<>();
+
+        Segment(int capacity, long windowNanos) {
+            this.capacity = capacity;
+            this.windowNanos = windowNanos;
+        }
+
+        synchronized boolean putIfAbsent(String id, long now) {
+            expire(now);
+            if (seenAt.putIfAbsent(id, now) != null) {
+                return false;
+            }
+            if (seenAt.size() > capacity) {
+                Iterator<String> eldest = seenAt.keySet().iterator();
+                eldest.next();
+                eldest.remove();
+            }
+            return true;
+        }
+
+        synchronized void remove(String id) {
+            seenAt.remove(id);
+        }
+
+        private void expire(long now) {
+            Iterator<Map.Entry<String, Long>> it = seenAt.entrySet().iterator();
+            while (it.hasNext() && now - it.next().getValue() >= windowNanos) {
+                it.remove();
+            }
+        }
+    }
+}

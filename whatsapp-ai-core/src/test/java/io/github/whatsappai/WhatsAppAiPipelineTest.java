@@ -1,0 +1,165 @@
+package io.github.whatsappai;
+
+import io.github.whatsappai.event.Event;
+import io.github.whatsappai.spi.ChatLogEntry;
+import io.github.whatsappai.spi.InMemoryChatLogger;
+import io.github.whatsappai.spi.InMemoryUserMapper;
+import io.github.whatsappai.testing.DirectExecutor;
+import io.github.whatsappai.testing.ManualClock;
+import io.github.whatsappai.testing.RecordingWhatsAppClient;
+import io.github.whatsappai.testing.ScriptedAiResponder;
+import io.github.whatsappai.testing.SignedWebhooks;
+import io.github.whatsappai.testing.VirtualScheduler;
+import io.github.whatsappai.testing.WebhookPayloads;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.wireMockConfig;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The facade end to end, in virtual time: signed deliveries in, one reply out per burst, through the
+ * real ingress, buffer and conversation engine with the test kit's responder and client.
+ */
+class WhatsAppAiPipelineTest {
+
+    private final ManualClock clock = new ManualClock(Fixtures.NOW);
+    private final VirtualScheduler scheduler = new VirtualScheduler(clock);
+    private final ScriptedAiResponder responder = new ScriptedAiResponder()
+            .otherwise(request -> io.github.whatsappai.ai.AiReply.of("You asked: " + request.userTurn(), "scripted"));
+    private final RecordingWhatsAppClient client = new RecordingWhatsAppClient();
+    private final InMemoryChatLogger chatLog = new InMemoryChatLogger();
+    private final Fixtures.Recorder events = new Fixtures.Recorder();
+    private WhatsAppAi ai;
+
+    @AfterEach
+    void close() {
+        if (ai != null) {
+            ai.close();
+        }
+    }
+
+    private WhatsAppAi ai() {
+        ai = WhatsAppAi.builder()
+                .config(Fixtures.config().build())
+                .clock(clock)
+                .scheduler(scheduler)
+                .workerExecutor(DirectExecutor.INSTANCE)
+                .aiResponder(responder)
+                .whatsAppClient(client)
+                .userMapper(new InMemoryUserMapper())
+                .chatLogger(chatLog)
+                .eventListener(events)
+                .build();
+        return ai;
+    }
+
+    private byte[] text(String body, String wamid) {
+        return WebhookPayloads.text(body).wamid(wamid).timestamp(clock.instant()).toBytes();
+    }
+
+    private int deliver(byte[] body) {
+        return ai.handle(SignedWebhooks.signedPost(body, Fixtures.SECRET)).status();
+    }
+
+    @Test
+    void aBurstOfThreeIsAnsweredOnceAfterTheQuietWindow() {
+        ai();
+        assertThat(deliver(text("Hi!", "wamid.B1"))).isEqualTo(200);
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(deliver(text("Do you deliver on Sundays?", "wamid.B2"))).isEqualTo(200);
+        scheduler.advance(Duration.ofSeconds(5));
+        assertThat(deliver(text("And to Jakarta?", "wamid.B3"))).isEqualTo(200);
+
+        scheduler.advance(Duration.ofSeconds(14));
+        assertThat(responder.callCount()).as("the window restarts with every message").isZero();
+        assertThat(ai.pendingConversations()).isEqualTo(1);
+
+        scheduler.advance(Duration.ofSeconds(2));
+        assertThat(responder.callCount()).isEqualTo(1);
+        assertThat(responder.lastRequest().userTurn())
+                .containsSubsequence("Hi!", "Do you deliver on Sundays?", "And to Jakarta?");
+        assertThat(client.texts()).singleElement().satisfies(sent -> {
+            assertThat(sent.phoneNumberId()).isEqualTo(Fixtures.PHONE_NUMBER_ID);
+            assertThat(sent.to().waId()).isEqualTo(WebhookPayloads.DEFAULT_WA_ID);
+            assertThat(sent.text()).startsWith("You asked: ");
+        });
+        assertThat(client.readReceipts()).singleElement()
+                .satisfies(r -> assertThat(r.messageId()).isEqualTo("wamid.B3"));
+        assertThat(chatLog.entries()).extracting(ChatLogEntry::direction).containsExactly(
+                ChatLogEntry.Direction.INBOUND, ChatLogEntry.Direction.INBOUND, ChatLogEntry.Direction.INBOUND,
+                ChatLogEntry.Direction.OUTBOUND);
+        assertThat(ai.pendingConversations()).isZero();
+    }
+
+    @Test
+    void aRedeliveryIsAcknowledgedButNeverAnsweredTwice() {
+        ai();
+        byte[] body = text("Hello", "wamid.D1");
+        assertThat(deliver(body)).isEqualTo(200);
+        scheduler.advance(Duration.ofSeconds(16));
+        assertThat(deliver(body)).as("Meta's retry still gets 200").isEqualTo(200);
+        scheduler.advance(Duration.ofSeconds(16));
+        assertThat(responder.callCount()).isEqualTo(1);
+        assertThat(client.texts()).hasSize(1);
+        assertThat(events.of(Event.DuplicateIgnored.class)).hasSize(1);
+    }
+
+    @Test
+    void closeAnswersWhatIsStillBuffered() {
+        ai();
+        deliver(text("Are you open today?", "wamid.C1"));
+        assertThat(client.texts()).isEmpty();
+        ai.close();
+        assertThat(client.texts()).singleElement()
+                .satisfies(sent -> assertThat(sent.text()).contains("Are you open today?"));
+        assertThat(deliver(text("late", "wamid.C2"))).isEqualTo(503);
+    }
+
+    @Test
+    void theBuilderRefusesToRunWithoutAWayToSendReplies() {
+        assertThatThrownBy(() -> WhatsAppAi.builder().config(Fixtures.config().build()).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("META_ACCESS_TOKEN");
+        assertThatThrownBy(() -> WhatsAppAi.builder().config(Fixtures.config().build())
+                .inboundHandler(m -> { }).userMapper(new InMemoryUserMapper()).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("inboundHandler replaces the conversation engine");
+    }
+
+    @Test
+    void theDefaultsAnswerFromTheKnowledgeBaseAndSendThroughTheGraphApi() {
+        WireMockServer graph = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        graph.start();
+        try {
+            graph.stubFor(post(urlPathEqualTo("/v26.0/" + Fixtures.PHONE_NUMBER_ID + "/messages"))
+                    .willReturn(okJson("{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":\"wamid.OUT1\"}]}")));
+            ai = WhatsAppAi.builder()
+                    .config(Fixtures.config().accessToken("token-for-tests").graphApiBaseUrl(graph.baseUrl()).build())
+                    .clock(clock).scheduler(scheduler).workerExecutor(DirectExecutor.INSTANCE).eventListener(events)
+                    .build();
+            assertThat(deliver(text("What are your opening hours?", "wamid.K1"))).isEqualTo(200);
+            scheduler.advance(Duration.ofSeconds(16));
+            ai.close();
+
+            graph.verify(postRequestedFor(urlPathEqualTo("/v26.0/" + Fixtures.PHONE_NUMBER_ID + "/messages"))
+                    .withHeader("Authorization", equalTo("Bearer token-for-tests"))
+                    .withRequestBody(matchingJsonPath("$.to", equalTo("+" + WebhookPayloads.DEFAULT_WA_ID)))
+                    .withRequestBody(matchingJsonPath("$.type", equalTo("text"))));
+            assertThat(events.of(Event.ReplySent.class)).singleElement()
+                    .satisfies(e -> assertThat(e.messageIds()).containsExactly("wamid.OUT1"));
+        } finally {
+            graph.stop();
+        }
+    }
+}

@@ -1,0 +1,135 @@
+package io.github.whatsappai.internal.ingress;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.github.whatsappai.internal.ingress.SenderRateLimiter.Decision;
+import io.github.whatsappai.webhook.model.BusinessNumber;
+import io.github.whatsappai.webhook.model.ConversationKey;
+import io.github.whatsappai.webhook.model.InboundMessage;
+import io.github.whatsappai.webhook.model.Sender;
+import io.github.whatsappai.webhook.model.TextContent;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Unit tests of the guards with a hand-driven ticker. */
+class GuardsTest {
+
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final Ticker ticker = nanos::get;
+
+    private void advance(Duration d) {
+        nanos.addAndGet(d.toNanos());
+    }
+
+    @Test
+    void dedupIsAtomicAndExpiresAfterTheWindow() {
+        DedupStore store = new DedupStore(100, Duration.ofHours(25), ticker);
+        assertThat(store.firstSighting("a")).isTrue();
+        assertThat(store.firstSighting("a")).isFalse();
+        advance(Duration.ofHours(25).minusSeconds(1));
+        assertThat(store.firstSighting("a")).isFalse();
+        advance(Duration.ofSeconds(2));
+        assertThat(store.firstSighting("a")).as("expired after the window").isTrue();
+        store.forget("a");
+        assertThat(store.firstSighting("a")).isTrue();
+    }
+
+    @Test
+    void dedupIsBoundedByCount() {
+        DedupStore store = new DedupStore(10, Duration.ofHours(1), ticker);
+        for (int i = 0; i < 1000; i++) {
+            store.firstSighting("id" + i);
+        }
+        int remembered = 0;
+        for (int i = 0; i < 1000; i++) {
+            if (!store.firstSighting("id" + i)) {
+                remembered++;
+            }
+        }
+        assertThat(remembered).isLessThanOrEqualTo(20);
+    }
+
+    @Test
+    void dedupForgetsTheOldestIdsFirstWhenFull() {
+        DedupStore store = new DedupStore(16_000, Duration.ofHours(25), ticker);
+        for (int i = 0; i < 20_000; i++) {
+            assertThat(store.firstSighting("wamid." + i)).isTrue();
+        }
+        int recentRemembered = 0;
+        for (int i = 19_000; i < 20_000; i++) {
+            if (!store.firstSighting("wamid." + i)) {
+                recentRemembered++;
+            }
+        }
+        assertThat(recentRemembered).as("the 1000 newest ids are all still known").isEqualTo(1000);
+        int oldestForgotten = 0;
+        for (int i = 0; i < 1000; i++) {
+            if (store.firstSighting("wamid." + i)) {
+                oldestForgotten++;
+            }
+        }
+        assertThat(oldestForgotten).as("the oldest ids went first").isGreaterThan(900);
+    }
+
+    @Test
+    void rateLimiterRefillsContinuouslyAndNotifiesOncePerMinute() {
+        SenderRateLimiter limiter = new SenderRateLimiter(3, ticker);
+        ConversationKey alex = new ConversationKey("1", "15555550123");
+        ConversationKey sam = new ConversationKey("1", "15555550177");
+        assertThat(limiter.acquire(alex)).isEqualTo(Decision.ALLOWED);
+        assertThat(limiter.acquire(alex)).isEqualTo(Decision.ALLOWED);
+        assertThat(limiter.acquire(alex)).isEqualTo(Decision.ALLOWED);
+        assertThat(limiter.acquire(alex)).isEqualTo(Decision.REFUSED_NOTIFY);
+        assertThat(limiter.acquire(alex)).isEqualTo(Decision.REFUSED_SILENT);
+        assertThat(limiter.acquire(sam)).isEqualTo(Decision.ALLOWED);
+        advance(Duration.ofSeconds(20));
+        assertThat(limiter.acquire(alex)).as("one token per 20 s").isEqualTo(Decision.ALLOWED);
+        assertThat(limiter.acquire(alex)).isEqualTo(Decision.REFUSED_SILENT);
+        advance(Duration.ofSeconds(40));
+        assertThat(limiter.acquire(alex)).isEqualTo(Decision.ALLOWED);
+        assertThat(limiter.acquire(alex)).isEqualTo(Decision.ALLOWED);
+        assertThat(limiter.acquire(alex)).isEqualTo(Decision.REFUSED_NOTIFY);
+        advance(Duration.ofMinutes(10));
+        for (int i = 0; i < 3; i++) {
+            assertThat(limiter.acquire(alex)).as("never more than the bucket size").isEqualTo(Decision.ALLOWED);
+        }
+        assertThat(limiter.acquire(alex)).isEqualTo(Decision.REFUSED_NOTIFY);
+    }
+
+    @Test
+    void staleGuard() {
+        StaleGuard guard = new StaleGuard(Duration.ofHours(24));
+        Instant now = Instant.ofEpochSecond(1_786_100_000L);
+        assertThat(guard.staleAge(now.minus(Duration.ofHours(24)), now)).isNull();
+        assertThat(guard.staleAge(now.minus(Duration.ofHours(25)), now)).isEqualTo(Duration.ofHours(25));
+        assertThat(guard.staleAge(now.plusSeconds(3600), now)).isNull();
+    }
+
+    @Test
+    void identityValidator() {
+        IdentityValidator v = new IdentityValidator();
+        assertThat(v.problem(message("wamid.1", "15555550123", "US.1349"))).isNull();
+        assertThat(v.problem(message("wamid.1", null, "US.ENT.1349"))).isNull();
+        assertThat(v.problem(message("wamid.1", "15555550123", null))).isNull();
+        assertThat(v.problem(message(null, "15555550123", null))).isEqualTo("message has no id");
+        assertThat(v.problem(message(" ", "15555550123", null))).isEqualTo("message has no id");
+        assertThat(v.problem(message("w".repeat(257), "15555550123", null))).contains("longer than");
+        assertThat(v.problem(message("wamid.1", "1555555012a", null))).contains("wa_id");
+        assertThat(v.problem(message("wamid.1", "\u0661\u0662\u0663\u0664\u0665\u0666\u0667", null)))
+                .as("non-ASCII digits").contains("wa_id");
+        assertThat(v.problem(message("wamid.1", null, "U1.123"))).contains("business-scoped");
+        InboundMessage badParent = new InboundMessage("wamid.1", new BusinessNumber("w", "p", "d"),
+                new Sender("15555550123", null, "not a bsuid", null, null), Instant.EPOCH, "text",
+                new TextContent("x"), null, null, null, null);
+        assertThat(v.problem(badParent)).contains("parent");
+    }
+
+    private static InboundMessage message(String id, String waId, String userId) {
+        return new InboundMessage(id, new BusinessNumber("w", "p", "d"), new Sender(waId, userId, null, null, null),
+                Instant.EPOCH, "text", new TextContent("x"), null, null, null, null);
+    }
+}

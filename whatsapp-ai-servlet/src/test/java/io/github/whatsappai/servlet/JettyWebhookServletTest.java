@@ -1,0 +1,46 @@
+package io.github.whatsappai.servlet;
+
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+import java.net.URI;
+import java.util.List;
+
+/** The container contract in embedded Jetty 12.1 ({@code ee11}, Servlet 6.1). */
+class JettyWebhookServletTest extends WebhookServletContainerTest {
+
+    private Server server;
+
+    @Override
+    protected URI start(List<Deployment> deployments) throws Exception {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/");
+        for (Deployment d : deployments) {
+            ServletHolder holder = d.instance() != null ? new ServletHolder(d.name(), d.instance()) : new ServletHolder();
+            if (d.className() != null) {
+                holder.setName(d.name());
+                holder.setClassName(d.className());
+            }
+            holder.setInitParameters(d.initParams());
+            holder.setInitOrder(1);
+            context.addServlet(holder, d.path());
+        }
+        server.setHandler(context);
+        server.start();
+        return URI.create("http://127.0.0.1:" + connector.getLocalPort());
+    }
+
+    @Override
+    protected void stop() throws Exception {
+        if (server != null) {
+            server.stop();
+            server = null;
+        }
+    }
+}
