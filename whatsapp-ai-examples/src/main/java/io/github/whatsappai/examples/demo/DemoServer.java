@@ -180,14 +180,10 @@ public final class DemoServer implements AutoCloseable {
                         .chatLogger(new InMemoryChatLogger());
                 parts.add("in-memory users, sessions and chat logs (set DATABASE_URL for PostgreSQL)");
             }
-            String supabaseUrl = env.get("SUPABASE_URL");
-            if (supabaseUrl != null && !supabaseUrl.isBlank()) {
-                builder.chatLogger(SupabaseChatLogger.builder()
-                        .baseUrl(URI.create(supabaseUrl))
-                        .apiKey(env.get("SUPABASE_KEY"))
-                        .build());
-                parts.add("Supabase chat logs at " + supabaseUrl);
-            }
+            SupabaseChatLogger.fromEnvironment(env).ifPresent(supabase -> {
+                builder.chatLogger(supabase);
+                parts.add("Supabase chat logs at " + env.get("SUPABASE_URL"));
+            });
 
             WhatsAppAi ai = customizer.apply(builder).build();
             webhook.bind(new WhatsAppWebhookServlet(ai));
@@ -237,7 +233,8 @@ public final class DemoServer implements AutoCloseable {
             console.println("  (local defaults: set META_APP_SECRET and META_WEBHOOK_VERIFY_TOKEN for a real app)");
         }
         console.println("  phone number ids:  " + String.join(", ", config.phoneNumberIds()));
-        console.println("  buffer window:     " + config.bufferWindow() + " (max wait " + config.bufferMaxWait() + ")");
+        console.println("  buffer window:     " + seconds(config.bufferWindow()) + " of quiet (at most "
+                + seconds(config.bufferMaxWait()) + " after the first message)");
         for (String part : parts) {
             console.println("  using " + part);
         }
@@ -245,6 +242,10 @@ public final class DemoServer implements AutoCloseable {
         console.println("Chat with it from another terminal:");
         console.println("  java -jar whatsapp-ai-examples/target/whatsapp-ai-demo.jar chat --url http://127.0.0.1:" + port);
         console.println();
+    }
+
+    private static String seconds(java.time.Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     /** The port the demo listens on. */
