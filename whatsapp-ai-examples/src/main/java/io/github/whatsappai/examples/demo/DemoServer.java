@@ -1,0 +1,297 @@
+package io.github.whatsappai.examples.demo;
+
+import io.github.whatsappai.WhatsAppAi;
+import io.github.whatsappai.WhatsAppAiConfig;
+import io.github.whatsappai.ai.AiResponder;
+import io.github.whatsappai.ai.KnowledgeBaseResponder;
+import io.github.whatsappai.ai.OpenRouterResponder;
+import io.github.whatsappai.ai.knowledge.PdfKnowledgeBase;
+import io.github.whatsappai.client.GraphWhatsAppClient;
+import io.github.whatsappai.event.EventListener;
+import io.github.whatsappai.event.LoggingEventListener;
+import io.github.whatsappai.examples.jdbc.DataSources;
+import io.github.whatsappai.examples.jdbc.JdbcChatLogger;
+import io.github.whatsappai.examples.jdbc.JdbcCreditGate;
+import io.github.whatsappai.examples.jdbc.JdbcSessionStore;
+import io.github.whatsappai.examples.jdbc.JdbcUserMapper;
+import io.github.whatsappai.examples.jdbc.SchemaMigrator;
+import io.github.whatsappai.examples.supabase.SupabaseChatLogger;
+import io.github.whatsappai.servlet.WhatsAppWebhookServlet;
+import io.github.whatsappai.spi.InMemoryChatLogger;
+import io.github.whatsappai.spi.InMemorySessionStore;
+import io.github.whatsappai.spi.InMemoryUserMapper;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
+
+/**
+ * The demo: the webhook servlet in embedded Jetty at {@code /webhook/whatsapp}, runnable with no
+ * credentials and no database.
+ *
+ * <p>Without configuration it uses a documented local app secret and verify token
+ * ({@link #DEMO_APP_SECRET}, {@link #DEMO_VERIFY_TOKEN}; the chat simulator shares them), in-memory
+ * storage, the offline knowledge-base responder over the bundled sample PDF, and a local stand-in for
+ * the Graph API that prints each outgoing message. Each part switches to the real service when its
+ * variables are set: {@code OPENROUTER_API_KEY} (replies from OpenRouter, the knowledge-base responder
+ * as fallback), {@code META_ACCESS_TOKEN} (sends through the Graph API), {@code DATABASE_URL} (users,
+ * credits, sessions and chat logs in PostgreSQL), {@code SUPABASE_URL} + {@code SUPABASE_KEY} (chat
+ * logs in Supabase). Every variable of {@link WhatsAppAiConfig} is honoured, plus {@code PORT}
+ * (default 8080).
+ */
+public final class DemoServer implements AutoCloseable {
+
+    /** The demo's app secret when {@code META_APP_SECRET} is unset. Never use it in production. */
+    public static final String DEMO_APP_SECRET = "demo-app-secret-do-not-use-in-production";
+    /** The demo's verify token when {@code META_WEBHOOK_VERIFY_TOKEN} is unset. */
+    public static final String DEMO_VERIFY_TOKEN = "demo-verify-token";
+    /** The demo's business phone number id when {@code META_PHONE_NUMBER_ID} is unset. */
+    public static final String DEMO_PHONE_NUMBER_ID = "100000000000001";
+    /** The webhook path. */
+    public static final String WEBHOOK_PATH = "/webhook/whatsapp";
+    /** Where the local Graph API stand-in listens, below the demo's own port. */
+    public static final String LOCAL_GRAPH_PATH = "/graph";
+    /** Where the chat simulator reads the bot's replies. */
+    public static final String OUTBOX_PATH = "/demo/outbox";
+
+    private static final String SAMPLE_PDF = "/demo/sample-knowledge-base.pdf";
+
+    private final Server server;
+    private final WhatsAppAi ai;
+    private final Outbox outbox;
+    private final List<AutoCloseable> resources;
+    private final int port;
+
+    private DemoServer(Server server, WhatsAppAi ai, Outbox outbox, List<AutoCloseable> resources, int port) {
+        this.server = server;
+        this.ai = ai;
+        this.outbox = outbox;
+        this.resources = resources;
+        this.port = port;
+    }
+
+    /** Starts the demo with the process environment and waits until it is stopped (Ctrl+C). */
+    public static void main(String[] args) throws Exception {
+        DemoServer demo = start(System.getenv(), System.out, UnaryOperator.identity());
+        Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
+        demo.server.join();
+    }
+
+    /**
+     * Starts the demo.
+     *
+     * @param environment the variables to read (pass {@code System.getenv()})
+     * @param console where the banner and the outgoing messages of the local Graph API stand-in go
+     * @param customizer last changes to the SDK's builder (tests inject a clock and scheduler here)
+     * @return the running demo; close it to stop
+     */
+    public static DemoServer start(Map<String, String> environment, PrintStream console,
+                                   UnaryOperator<WhatsAppAi.Builder> customizer) throws Exception {
+        Map<String, String> env = new HashMap<>(environment);
+        boolean demoSecrets = env.get("META_APP_SECRET") == null || env.get("META_APP_SECRET").isBlank();
+        if (demoSecrets) {
+            env.put("META_APP_SECRET", DEMO_APP_SECRET);
+        }
+        env.putIfAbsent("META_WEBHOOK_VERIFY_TOKEN", DEMO_VERIFY_TOKEN);
+        env.putIfAbsent("META_PHONE_NUMBER_ID", DEMO_PHONE_NUMBER_ID);
+        int requestedPort = Integer.parseInt(env.getOrDefault("PORT", "8080").strip());
+
+        Outbox outbox = new Outbox();
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        threads.setName("demo-http");
+        Server server = new Server(threads);
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(env.getOrDefault("HOST", "127.0.0.1"));
+        connector.setPort(requestedPort);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        LateBoundServlet webhook = new LateBoundServlet();
+        context.addServlet(new ServletHolder("whatsapp-webhook", webhook), WEBHOOK_PATH);
+        context.addServlet(new ServletHolder("local-graph-api",
+                new LocalGraphApiServlet(outbox, console, Clock.systemUTC())), LOCAL_GRAPH_PATH + "/*");
+        context.addServlet(new ServletHolder("outbox", new OutboxServlet(outbox)), OUTBOX_PATH);
+        server.setHandler(context);
+        server.start();
+        int port = connector.getLocalPort();
+
+        List<AutoCloseable> resources = new ArrayList<>();
+        List<String> parts = new ArrayList<>();
+        try {
+            boolean realGraph = env.get("META_ACCESS_TOKEN") != null && !env.get("META_ACCESS_TOKEN").isBlank();
+            if (!realGraph) {
+                env.put("META_ACCESS_TOKEN", "demo-local-token");
+                env.putIfAbsent("META_GRAPH_API_BASE_URL", "http://127.0.0.1:" + port + LOCAL_GRAPH_PATH);
+            }
+            WhatsAppAiConfig config = WhatsAppAiConfig.fromEnvironment(env);
+            EventListener listener = new LoggingEventListener();
+            WhatsAppAi.Builder builder = WhatsAppAi.builder().config(config).eventListener(listener);
+
+            GraphWhatsAppClient client = GraphWhatsAppClient.create(config, listener);
+            resources.add(client);
+            builder.whatsAppClient(client);
+            parts.add(realGraph ? "Graph API at " + config.graphApiBaseUrl()
+                    : "local Graph API stand-in (outgoing messages are printed here)");
+
+            PdfKnowledgeBase knowledgeBase = knowledgeBase(config, env, listener);
+            resources.add(knowledgeBase);
+            AiResponder offline = new KnowledgeBaseResponder(knowledgeBase);
+            if (config.openRouterApiKey() != null) {
+                builder.aiResponder(OpenRouterResponder.create(config, knowledgeBase)).fallbackResponder(offline);
+                parts.add("OpenRouter (" + config.openRouterModel() + ", fallbacks " + config.openRouterFallbackModels()
+                        + "), knowledge-base answers when it fails");
+            } else {
+                builder.aiResponder(offline);
+                parts.add("offline knowledge-base responder (set OPENROUTER_API_KEY for an LLM)");
+            }
+
+            String databaseUrl = env.get("DATABASE_URL");
+            if (databaseUrl != null && !databaseUrl.isBlank()) {
+                DataSource dataSource = DataSources.hikari(databaseUrl, env.get("DATABASE_USER"),
+                        env.get("DATABASE_PASSWORD"));
+                if (dataSource instanceof AutoCloseable closeable) {
+                    resources.add(closeable);
+                }
+                new SchemaMigrator(dataSource).migrate();
+                builder.userMapper(new JdbcUserMapper(dataSource))
+                        .creditGate(new JdbcCreditGate(dataSource))
+                        .sessionStore(new JdbcSessionStore(dataSource))
+                        .chatLogger(new JdbcChatLogger(dataSource));
+                parts.add("PostgreSQL for users, credits, sessions and chat logs");
+            } else {
+                builder.userMapper(new InMemoryUserMapper())
+                        .sessionStore(new InMemorySessionStore())
+                        .chatLogger(new InMemoryChatLogger());
+                parts.add("in-memory users, sessions and chat logs (set DATABASE_URL for PostgreSQL)");
+            }
+            SupabaseChatLogger.fromEnvironment(env).ifPresent(supabase -> {
+                builder.chatLogger(supabase);
+                parts.add("Supabase chat logs at " + env.get("SUPABASE_URL"));
+            });
+
+            WhatsAppAi ai = customizer.apply(builder).build();
+            webhook.bind(new WhatsAppWebhookServlet(ai));
+            DemoServer demo = new DemoServer(server, ai, outbox, resources, port);
+            demo.printBanner(console, config, demoSecrets, parts);
+            return demo;
+        } catch (Exception | Error e) {
+            closeQuietly(resources);
+            server.stop();
+            throw e;
+        }
+    }
+
+    private static PdfKnowledgeBase knowledgeBase(WhatsAppAiConfig config, Map<String, String> env,
+                                                  EventListener listener) throws IOException {
+        List<String> sources = config.knowledgeBaseSources();
+        if (sources.isEmpty()) {
+            sources = List.of(extractSamplePdf().toString());
+        }
+        PdfKnowledgeBase kb = PdfKnowledgeBase.builder()
+                .sources(sources)
+                .refreshInterval(config.knowledgeBaseRefreshInterval())
+                .eventListener(listener)
+                .build();
+        kb.start();
+        return kb;
+    }
+
+    private static Path extractSamplePdf() throws IOException {
+        Path file = Files.createTempFile("whatsapp-ai-demo-kb-", ".pdf");
+        file.toFile().deleteOnExit();
+        try (InputStream in = DemoServer.class.getResourceAsStream(SAMPLE_PDF)) {
+            if (in == null) {
+                throw new IOException("the bundled sample PDF " + SAMPLE_PDF + " is missing from the jar");
+            }
+            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return file;
+    }
+
+    private void printBanner(PrintStream console, WhatsAppAiConfig config, boolean demoSecrets, List<String> parts) {
+        console.println();
+        console.println("whatsapp-ai demo listening on http://127.0.0.1:" + port + WEBHOOK_PATH);
+        if (demoSecrets) {
+            console.println("  demo app secret:   " + DEMO_APP_SECRET);
+            console.println("  demo verify token: " + config.verifyToken());
+            console.println("  (local defaults: set META_APP_SECRET and META_WEBHOOK_VERIFY_TOKEN for a real app)");
+        }
+        console.println("  phone number ids:  " + String.join(", ", config.phoneNumberIds()));
+        console.println("  buffer window:     " + seconds(config.bufferWindow()) + " of quiet (at most "
+                + seconds(config.bufferMaxWait()) + " after the first message)");
+        for (String part : parts) {
+            console.println("  using " + part);
+        }
+        console.println();
+        console.println("Chat with it from another terminal:");
+        console.println("  java -jar whatsapp-ai-examples/target/whatsapp-ai-demo.jar chat --url http://127.0.0.1:" + port);
+        console.println();
+    }
+
+    private static String seconds(java.time.Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+    }
+
+    /** The port the demo listens on. */
+    public int port() {
+        return port;
+    }
+
+    /** The webhook URL. */
+    public URI webhookUri() {
+        return URI.create("http://127.0.0.1:" + port + WEBHOOK_PATH);
+    }
+
+    /** The base URL (scheme, host and port). */
+    public URI baseUri() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** What the local Graph API stand-in sent. */
+    public Outbox outbox() {
+        return outbox;
+    }
+
+    /** The SDK instance behind the servlet. */
+    public WhatsAppAi whatsAppAi() {
+        return ai;
+    }
+
+    /** Stops the server, then the SDK (flushing pending bursts), then the clients and pools. */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            // the SDK and resources are still closed below
+        }
+        ai.close();
+        closeQuietly(resources);
+    }
+
+    private static void closeQuietly(List<AutoCloseable> resources) {
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                // closing on shutdown: nothing useful to do with the failure
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.github.whatsappai.examples.snippets;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.github.whatsappai.WhatsAppAiConfig;
+import io.github.whatsappai.ai.AiResponder;
+import io.github.whatsappai.ai.KnowledgeBaseResponder;
+import io.github.whatsappai.ai.knowledge.KnowledgeBase;
+import io.github.whatsappai.ai.knowledge.Passage;
+import io.github.whatsappai.ai.knowledge.PdfKnowledgeBase;
+import io.github.whatsappai.client.ButtonsMessage;
+import io.github.whatsappai.client.GraphWhatsAppClient;
+import io.github.whatsappai.client.Recipient;
+import io.github.whatsappai.event.EventListener;
+import io.github.whatsappai.examples.jdbc.DataSources;
+import io.github.whatsappai.examples.jdbc.JdbcChatLogger;
+import io.github.whatsappai.examples.jdbc.JdbcCreditGate;
+import io.github.whatsappai.examples.jdbc.JdbcSessionStore;
+import io.github.whatsappai.examples.jdbc.JdbcUserMapper;
+import io.github.whatsappai.examples.jdbc.SchemaMigrator;
+import io.github.whatsappai.examples.supabase.SupabaseChatLogger;
+import io.github.whatsappai.examples.supabase.SupabaseClient;
+import io.github.whatsappai.examples.supabase.SupabaseUserMapper;
+import io.github.whatsappai.spi.ChatLogger;
+import io.github.whatsappai.spi.CreditGate;
+import io.github.whatsappai.spi.SessionStore;
+import io.github.whatsappai.spi.UserMapper;
+import io.github.whatsappai.webhook.model.Sender;
+
+import java.net.http.HttpClient;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ScheduledExecutorService;
+
+/** Component examples quoted in docs/knowledge-base.md, docs/sending.md and docs/storage.md. */
+final class ComponentSnippets {
+
+    private ComponentSnippets() {
+    }
+
+    static AiResponder knowledgeBase(WhatsAppAiConfig config, EventListener eventListener, String userTurn) {
+        // tag::knowledge-base[]
+        PdfKnowledgeBase kb = PdfKnowledgeBase.fromConfig(config, eventListener); // KNOWLEDGE_BASE_URLS, _REFRESH_INTERVAL
+        kb.start();                                     // loads at once on its own daemon thread, then every interval
+        List<Passage> passages = kb.searchWithinBudget(userTurn, KnowledgeBase.DEFAULT_PROMPT_CHARS);
+        AiResponder offline = new KnowledgeBaseResponder(kb); // demo without an API key, or a fallback responder
+        // kb.close() stops refreshing and shuts down only the thread it created
+        // end::knowledge-base[]
+        return offline;
+    }
+
+    static void sending(WhatsAppAiConfig config, EventListener listener, String token, HttpClient sharedHttpClient,
+                        ScheduledExecutorService scheduledExecutor, Random random, String phoneNumberId,
+                        Sender sender, String llmReply, String inboundWamid, String mediaId) {
+        // tag::sending[]
+        GraphWhatsAppClient fromConfig = GraphWhatsAppClient.create(config, listener); // token, base URL, version, pace
+        // or, with everything explicit (tests inject scheduler + ticker + jitter):
+        GraphWhatsAppClient client = GraphWhatsAppClient.builder()
+                .accessToken(token)                      // required; never logged
+                .graphApiBaseUrl("https://graph.facebook.com").graphApiVersion("v26.0")
+                .outboundMessagesPerSecond(80)           // per phone number id
+                .httpClient(sharedHttpClient)            // default: one new java.net.http.HttpClient
+                .eventListener(listener)                 // GraphAlert, ReEngagementRequired
+                .scheduler(scheduledExecutor).ticker(System::nanoTime).jitter(random::nextDouble)
+                .maxAttempts(5).maxMediaBytes(16 << 20)
+                .build();
+        Recipient to = Recipient.of(sender);
+        client.sendText(phoneNumberId, to, llmReply, inboundWamid);   // format + split + in order
+        client.markRead(phoneNumberId, inboundWamid, true);           // + typing indicator
+        client.send(phoneNumberId, to, new ButtonsMessage("Confirm?", List.of(new ButtonsMessage.Button("y", "Yes"))));
+        client.downloadMedia(mediaId);                                // lookup + download with the token
+        // end::sending[]
+    }
+
+    static void jdbc() {
+        // tag::storage-jdbc[]
+        HikariDataSource db = DataSources.fromEnvironment(System.getenv()).orElseThrow(); // DATABASE_URL, _USER, _PASSWORD
+        new SchemaMigrator(db).migrate();                // idempotent; one transaction under an advisory lock
+        UserMapper users = new JdbcUserMapper(db);
+        ChatLogger log = new JdbcChatLogger(db);         // batched insert … on conflict (idempotency_key) do nothing
+        CreditGate credits = new JdbcCreditGate(db);     // 1 credit per reply; new JdbcCreditGate(db, n) for n
+        SessionStore sessions = new JdbcSessionStore(db);
+        // end::storage-jdbc[]
+    }
+
+    static void supabase() {
+        // tag::storage-supabase[]
+        SupabaseClient supabase = SupabaseClient.fromEnvironment(System.getenv()).orElseThrow(); // SUPABASE_URL, _KEY
+        ChatLogger log = new SupabaseChatLogger(supabase);   // POST /rest/v1/chat_logs?on_conflict=idempotency_key
+        UserMapper users = new SupabaseUserMapper(supabase); // POST /rest/v1/rpc/whatsapp_ai_find_or_create_user
+        // end::storage-supabase[]
+    }
+}
