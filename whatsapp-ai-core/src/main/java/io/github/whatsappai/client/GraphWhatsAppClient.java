@@ -6,6 +6,7 @@ import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.internal.Redaction;
+import io.github.whatsappai.internal.http.CappedBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -278,7 +279,7 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
 
     private CompletableFuture<MediaContent> download(URI uri) {
         Call<MediaContent> call = new Call<>(uri, null, null, null, null,
-                LimitedBody.handler(maxMediaBytes, size -> new MediaTooLargeException(maxMediaBytes, size)),
+                CappedBody.handler(maxMediaBytes, size -> new MediaTooLargeException(maxMediaBytes, size)),
                 null);
         return start(call);
     }
@@ -356,7 +357,7 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
             rb.GET();
         }
         HttpResponse.BodyHandler<byte[]> handler = call.handler != null ? call.handler
-                : LimitedBody.handler(MAX_JSON_BYTES, size -> new WhatsAppApiException(0, WhatsAppApiException.NO_CODE,
+                : CappedBody.handler(MAX_JSON_BYTES, size -> new WhatsAppApiException(0, WhatsAppApiException.NO_CODE,
                         0, null, null, "response larger than " + MAX_JSON_BYTES + " bytes", null, null));
         CompletableFuture<HttpResponse<byte[]>> sent;
         try {
