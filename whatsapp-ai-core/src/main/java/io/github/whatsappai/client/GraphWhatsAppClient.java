@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
+import io.github.whatsappai.internal.NamedDaemonThreads;
 import io.github.whatsappai.internal.Redaction;
 import io.github.whatsappai.internal.http.CappedBody;
 import org.slf4j.Logger;
@@ -114,11 +115,8 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
                 : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         this.events = b.eventListener;
         this.ownScheduler = b.scheduler == null;
-        this.scheduler = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "whatsapp-ai-graph-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(
+                NamedDaemonThreads.named("whatsapp-ai-graph-scheduler"));
         this.ticker = b.ticker;
         this.jitter = b.jitter;
         this.maxAttempts = b.maxAttempts;
