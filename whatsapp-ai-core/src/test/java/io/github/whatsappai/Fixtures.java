@@ -49,34 +49,6 @@ public final class Fixtures {
         return Clock.fixed(instant, ZoneOffset.UTC);
     }
 
-    /** A clock tests move forward by hand. Thread-safe. */
-    public static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        public MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        public void advance(java.time.Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
     /** Records every event. Thread-safe. */
     public static final class Recorder implements EventListener {
         public final List<Event> events = new CopyOnWriteArrayList<>();

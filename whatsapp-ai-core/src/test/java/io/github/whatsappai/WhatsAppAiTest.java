@@ -1,8 +1,8 @@
 package io.github.whatsappai;
 
-import io.github.whatsappai.Fixtures.MutableClock;
 import io.github.whatsappai.Fixtures.Recorder;
 import io.github.whatsappai.event.Event;
+import io.github.whatsappai.testing.ManualClock;
 import io.github.whatsappai.testing.SignedWebhooks;
 import io.github.whatsappai.testing.WebhookPayloads;
 import io.github.whatsappai.webhook.InboundHandler;
@@ -42,7 +42,7 @@ class WhatsAppAiTest {
     private final Recorder events = new Recorder();
     private final List<InboundMessage> handled = Collections.synchronizedList(new ArrayList<>());
     private final List<InboundMessage> notified = Collections.synchronizedList(new ArrayList<>());
-    private final MutableClock clock = new MutableClock(Fixtures.NOW);
+    private final ManualClock clock = new ManualClock(Fixtures.NOW);
     private WhatsAppAi ai;
 
     private final InboundHandler handler = new InboundHandler() {

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.ai.knowledge.KnowledgeBase;
+import io.github.whatsappai.internal.http.BodyTooLargeException;
+import io.github.whatsappai.internal.http.CappedBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -320,7 +322,7 @@ public final class OpenRouterResponder implements AiResponder {
         HttpResponse<byte[]> response;
         try {
             response = exchange(request.build());
-        } catch (CappedBodySubscriber.BodyTooLargeException e) {
+        } catch (BodyTooLargeException e) {
             return Outcome.failed(new Failure(-1, false, null, e.getMessage(), e));
         } catch (HttpTimeoutException e) {
             return Outcome.failed(new Failure(-1, true, null,
@@ -341,7 +343,7 @@ public final class OpenRouterResponder implements AiResponder {
      */
     private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException, InterruptedException {
         CompletableFuture<HttpResponse<byte[]>> future =
-                httpClient.sendAsync(request, CappedBodySubscriber.handler(maxResponseBytes));
+                httpClient.sendAsync(request, CappedBody.handler(maxResponseBytes));
         try {
             return future.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

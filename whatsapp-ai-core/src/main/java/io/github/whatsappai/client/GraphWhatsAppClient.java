@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
+import io.github.whatsappai.internal.NamedDaemonThreads;
 import io.github.whatsappai.internal.Redaction;
+import io.github.whatsappai.internal.http.CappedBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -113,11 +115,8 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
                 : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         this.events = b.eventListener;
         this.ownScheduler = b.scheduler == null;
-        this.scheduler = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "whatsapp-ai-graph-scheduler");
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(
+                NamedDaemonThreads.named("whatsapp-ai-graph-scheduler"));
         this.ticker = b.ticker;
         this.jitter = b.jitter;
         this.maxAttempts = b.maxAttempts;
@@ -278,7 +277,7 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
 
     private CompletableFuture<MediaContent> download(URI uri) {
         Call<MediaContent> call = new Call<>(uri, null, null, null, null,
-                LimitedBody.handler(maxMediaBytes, size -> new MediaTooLargeException(maxMediaBytes, size)),
+                CappedBody.handler(maxMediaBytes, size -> new MediaTooLargeException(maxMediaBytes, size)),
                 null);
         return start(call);
     }
@@ -356,7 +355,7 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
             rb.GET();
         }
         HttpResponse.BodyHandler<byte[]> handler = call.handler != null ? call.handler
-                : LimitedBody.handler(MAX_JSON_BYTES, size -> new WhatsAppApiException(0, WhatsAppApiException.NO_CODE,
+                : CappedBody.handler(MAX_JSON_BYTES, size -> new WhatsAppApiException(0, WhatsAppApiException.NO_CODE,
                         0, null, null, "response larger than " + MAX_JSON_BYTES + " bytes", null, null));
         CompletableFuture<HttpResponse<byte[]>> sent;
         try {

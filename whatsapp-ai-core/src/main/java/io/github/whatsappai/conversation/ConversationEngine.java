@@ -15,6 +15,7 @@ import io.github.whatsappai.client.WhatsAppClient;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.event.LoggingEventListener;
+import io.github.whatsappai.internal.NamedDaemonThreads;
 import io.github.whatsappai.spi.ChatLogEntry;
 import io.github.whatsappai.spi.ChatLogger;
 import io.github.whatsappai.spi.CreditGate;
@@ -46,10 +47,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -138,7 +137,7 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             this.scheduler = b.scheduler;
             this.ownedScheduler = null;
         } else {
-            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, threads("whatsapp-ai-timer", false));
+            ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, NamedDaemonThreads.named("whatsapp-ai-timer"));
             timer.setRemoveOnCancelPolicy(true);
             this.scheduler = timer;
             this.ownedScheduler = timer;
@@ -148,7 +147,7 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             this.ownedWorkers = null;
         } else {
             ThreadPoolExecutor pool = new ThreadPoolExecutor(b.workerThreads, b.workerThreads, 60, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), threads("whatsapp-ai-worker-", true));
+                    new LinkedBlockingQueue<>(), NamedDaemonThreads.numbered("whatsapp-ai-worker-"));
             pool.allowCoreThreadTimeOut(true);
             this.workers = pool;
             this.ownedWorkers = pool;
@@ -573,15 +572,6 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("the event listener failed on {}", event.getClass().getSimpleName(), e);
         }
-    }
-
-    private static ThreadFactory threads(String name, boolean numbered) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, numbered ? name + n.incrementAndGet() : name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Builds a {@link ConversationEngine}; not thread-safe. */

@@ -70,6 +70,17 @@ public final class ManualClock extends Clock {
         };
     }
 
+    /**
+     * The current instant in nanoseconds since the epoch: a ticker ({@code clock::nanoTime}) for APIs
+     * that measure elapsed time with a nanosecond {@link java.util.function.LongSupplier}, such as
+     * {@link io.github.whatsappai.client.GraphWhatsAppClient.Builder#ticker}, so they see the same
+     * time as this clock and a {@link VirtualScheduler} moving it. Good until the year 2262.
+     */
+    public long nanoTime() {
+        Instant i = now;
+        return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
+    }
+
     /** Moves the clock forward by {@code duration} (not negative) without running any task. */
     public synchronized void advance(Duration duration) {
         if (duration.isNegative()) {

@@ -17,6 +17,7 @@ import java.util.concurrent.RunnableScheduledFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A {@link ScheduledExecutorService} on virtual time: tasks run only when the test calls
@@ -26,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * of buffering, retries with backoff or a day of session timeout deterministically, without sleeping.
  *
  * <p>Thread-safe: tasks may be scheduled from any thread; they still run only inside
- * {@code advance}/{@code runDueTasks}. An exception thrown by a task completes its future
+ * {@code advance}/{@code runDueTasks}; when the code under test schedules from its own threads (an
+ * HTTP client's callbacks, say), {@link #awaitPendingTasks(int, Duration)} waits for those tasks to
+ * arrive. An exception thrown by a task completes its future
  * exceptionally (and ends a periodic task), as in {@link java.util.concurrent.ScheduledThreadPoolExecutor};
  * {@link #failures()} lists them so a test can assert there were none.
  */
@@ -98,6 +101,34 @@ public final class VirtualScheduler extends AbstractExecutorService implements S
     /** When the next waiting task is due, if any. */
     public synchronized Optional<Instant> nextTaskTime() {
         return queue.stream().filter(t -> !t.isCancelled()).map(t -> t.time).min(Instant::compareTo);
+    }
+
+    /** How long from now until the next waiting task is due (zero when it is due now), if any. */
+    public synchronized Optional<Duration> nextTaskDelay() {
+        Instant now = clock.instant();
+        return nextTaskTime().map(t -> t.isAfter(now) ? Duration.between(now, t) : Duration.ZERO);
+    }
+
+    /**
+     * Waits, in real time, until at least {@code count} tasks are waiting, for tasks scheduled by
+     * other threads; returns at once if they already are. Virtual time does not move meanwhile.
+     *
+     * @param count   how many waiting tasks to wait for
+     * @param timeout the real-time limit, a safety net against a test that would hang
+     * @throws TimeoutException     if fewer than {@code count} tasks are waiting after {@code timeout}
+     * @throws InterruptedException if the waiting thread is interrupted
+     */
+    public synchronized void awaitPendingTasks(int count, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (pendingTasks() < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new TimeoutException("expected " + count + " waiting tasks within " + timeout
+                        + ", have " + pendingTasks());
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
     }
 
     /** Exceptions thrown by tasks so far, oldest first. */
@@ -185,6 +216,7 @@ public final class VirtualScheduler extends AbstractExecutorService implements S
         }
         task.seq = sequence++;
         queue.add(task);
+        notifyAll();
         return task;
     }
 
@@ -243,6 +275,7 @@ public final class VirtualScheduler extends AbstractExecutorService implements S
                 synchronized (VirtualScheduler.this) {
                     if (!shutdown) {
                         queue.add(this);
+                        VirtualScheduler.this.notifyAll();
                     }
                 }
             }

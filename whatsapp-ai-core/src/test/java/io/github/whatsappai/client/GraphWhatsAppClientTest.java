@@ -6,6 +6,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.event.Event;
+import io.github.whatsappai.testing.VirtualScheduler;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +19,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -48,7 +51,8 @@ class GraphWhatsAppClientTest {
             + "\"wa_id\":\"6281234567890\"}],\"messages\":[{\"id\":\"wamid.OUT1\"}]}";
 
     private static WireMockServer wm;
-    private ManualScheduler scheduler;
+    private VirtualScheduler scheduler;
+    private Instant start;
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private GraphWhatsAppClient client;
 
@@ -66,13 +70,15 @@ class GraphWhatsAppClientTest {
     @BeforeEach
     void setUp() {
         wm.resetAll();
-        scheduler = new ManualScheduler();
+        scheduler = new VirtualScheduler();
+        start = scheduler.clock().instant();
         client = clientBuilder().build();
     }
 
     @AfterEach
     void tearDown() {
         client.close();
+        assertThat(scheduler.failures()).as("scheduled tasks threw").isEmpty();
     }
 
     private GraphWhatsAppClient.Builder clientBuilder() {
@@ -80,9 +86,14 @@ class GraphWhatsAppClientTest {
                 .accessToken(TOKEN)
                 .graphApiBaseUrl(wm.baseUrl())
                 .scheduler(scheduler)
-                .ticker(scheduler::nanoTime)
+                .ticker(scheduler.clock()::nanoTime)
                 .jitter(() -> 0.0)
                 .eventListener(events::add);
+    }
+
+    /** Waits (real time, up to 10 s) until the HTTP client's threads have scheduled {@code n} tasks. */
+    private void awaitTasks(int n) throws InterruptedException, TimeoutException {
+        scheduler.awaitPendingTasks(n, Duration.ofSeconds(10));
     }
 
     private static Recipient waId(String id) {
@@ -93,9 +104,9 @@ class GraphWhatsAppClientTest {
     private <T> T drive(CompletableFuture<T> f) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            Duration next = scheduler.nextDelay();
-            if (next != null) {
-                scheduler.advance(next);
+            Optional<Duration> next = scheduler.nextTaskDelay();
+            if (next.isPresent()) {
+                scheduler.advance(next.get());
                 continue;
             }
             try {
@@ -262,7 +273,7 @@ class GraphWhatsAppClientTest {
         wm.stubFor(post(PATH).inScenario("parts").whenScenarioStateIs("next")
                 .willReturn(okJson(OK.replace("OUT1", "P2"))));
         CompletableFuture<SendResult> f = client.sendText(PNID, waId("15555550123"), first + "\n\n" + second, null);
-        scheduler.awaitTasks(1);
+        awaitTasks(1);
         assertThat(wm.findAll(postRequestedFor(urlEqualTo(PATH)))).as("part 2 waits while part 1 is retried").hasSize(1);
         assertThat(drive(f).messageIds()).containsExactly("wamid.P1", "wamid.P2");
         List<LoggedRequest> requests = wm.findAll(postRequestedFor(urlEqualTo(PATH)));
@@ -284,8 +295,8 @@ class GraphWhatsAppClientTest {
     void throughputLimitFromPayloadIsRetriedWithBackoff() throws Exception {
         stubErrorThenOk(429, payload("graph_error_130429.json"));
         CompletableFuture<SendResult> f = client.send(PNID, waId("15555550123"), TextMessage.of("hi"));
-        scheduler.awaitTasks(1);
-        assertThat(scheduler.nextDelay()).isEqualTo(Duration.ofMillis(500));
+        awaitTasks(1);
+        assertThat(scheduler.nextTaskDelay()).contains(Duration.ofMillis(500));
         scheduler.advance(Duration.ofMillis(499));
         assertThat(f).isNotDone();
         assertThat(drive(f).messageIds()).containsExactly("wamid.OUT1");
@@ -307,9 +318,9 @@ class GraphWhatsAppClientTest {
         wm.stubFor(post(PATH).willReturn(aResponse().withStatus(503).withBody(graphError(131016, "unavailable"))));
         CompletableFuture<SendResult> f = client.send(PNID, waId("15555550123"), TextMessage.of("hi"));
         for (long expectedMs : new long[] {500, 1000, 2000, 4000}) {
-            scheduler.awaitTasks(1);
-            assertThat(scheduler.nextDelay()).isEqualTo(Duration.ofMillis(expectedMs));
-            scheduler.advance(scheduler.nextDelay());
+            awaitTasks(1);
+            assertThat(scheduler.nextTaskDelay()).contains(Duration.ofMillis(expectedMs));
+            scheduler.advance(scheduler.nextTaskDelay().orElseThrow());
         }
         Throwable t = failure(f);
         assertThat(t).isInstanceOf(WhatsAppApiException.class);
@@ -350,8 +361,8 @@ class GraphWhatsAppClientTest {
     void maintenanceIsRetriedAfterAboutAMinute() throws Exception {
         stubErrorThenOk(400, graphError(131057, "Business account in maintenance mode"));
         CompletableFuture<SendResult> f = client.send(PNID, waId("15555550123"), TextMessage.of("hi"));
-        scheduler.awaitTasks(1);
-        assertThat(scheduler.nextDelay()).isEqualTo(Duration.ofSeconds(60));
+        awaitTasks(1);
+        assertThat(scheduler.nextTaskDelay()).contains(Duration.ofSeconds(60));
         scheduler.advance(Duration.ofSeconds(59));
         wm.verify(1, postRequestedFor(urlEqualTo(PATH)));
         scheduler.advance(Duration.ofSeconds(1));
@@ -373,8 +384,8 @@ class GraphWhatsAppClientTest {
         wm.stubFor(post(PATH).withRequestBody(matchingJsonPath("$.to", equalTo("+222"))).willReturn(okJson(OK)));
 
         CompletableFuture<SendResult> held = client.send(PNID, waId("111"), TextMessage.of("to A"));
-        scheduler.awaitTasks(1);
-        assertThat(scheduler.nextDelay()).as("4^0 s").isEqualTo(Duration.ofSeconds(1));
+        awaitTasks(1);
+        assertThat(scheduler.nextTaskDelay()).as("4^0 s").contains(Duration.ofSeconds(1));
 
         CompletableFuture<SendResult> other = client.send(PNID, waId("222"), TextMessage.of("to B"));
         scheduler.advance(Duration.ofMillis(100));
@@ -382,20 +393,20 @@ class GraphWhatsAppClientTest {
         wm.verify(1, postRequestedFor(urlEqualTo(PATH)).withRequestBody(matchingJsonPath("$.to", equalTo("+111"))));
 
         CompletableFuture<SendResult> laterToA = client.send(PNID, waId("111"), TextMessage.of("to A again"));
-        assertThat(scheduler.taskCount()).as("a new send to A also waits for the hold").isEqualTo(2);
+        assertThat(scheduler.pendingTasks()).as("a new send to A also waits for the hold").isEqualTo(2);
 
         scheduler.advance(Duration.ofMillis(900));
-        scheduler.awaitTasks(2);
+        awaitTasks(2);
         scheduler.advance(Duration.ofMillis(10));
-        assertThat(scheduler.taskCount()).isEqualTo(2);
-        assertThat(scheduler.nextDelay()).as("4^1 s after the second refusal")
+        assertThat(scheduler.pendingTasks()).isEqualTo(2);
+        assertThat(scheduler.nextTaskDelay().orElseThrow()).as("4^1 s after the second refusal")
                 .isBetween(Duration.ofMillis(3980), Duration.ofSeconds(4));
         scheduler.advance(Duration.ofMillis(3980));
         wm.verify(2, postRequestedFor(urlEqualTo(PATH)).withRequestBody(matchingJsonPath("$.to", equalTo("+111"))));
         assertThat(drive(held).messageIds()).hasSize(1);
         assertThat(drive(laterToA).messageIds()).hasSize(1);
         wm.verify(4, postRequestedFor(urlEqualTo(PATH)).withRequestBody(matchingJsonPath("$.to", equalTo("+111"))));
-        assertThat(scheduler.elapsed()).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
+        assertThat(Duration.between(start, scheduler.clock().instant())).isGreaterThanOrEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
@@ -410,7 +421,7 @@ class GraphWhatsAppClientTest {
         assertThat(e.fbtraceId()).isEqualTo("AFakeTrace131047aBc");
         assertThat(e.details()).startsWith("Message failed to send because more than 24 hours");
         assertThat(e.isRetryable()).isFalse();
-        assertThat(scheduler.taskCount()).isZero();
+        assertThat(scheduler.pendingTasks()).isZero();
         wm.verify(1, postRequestedFor(urlEqualTo(PATH)));
         assertThat(events).containsExactly(new Event.ReEngagementRequired(PNID, "15555550123", "Your *order* shipped"));
     }
@@ -451,7 +462,7 @@ class GraphWhatsAppClientTest {
         assertThat(e.graphMessage()).isEqualTo("(#" + code + ") no retry");
         assertThat(e.details()).isEqualTo("no retry details");
         assertThat(e.fbtraceId()).isEqualTo("Trace" + code);
-        assertThat(scheduler.taskCount()).isZero();
+        assertThat(scheduler.pendingTasks()).isZero();
         wm.verify(1, postRequestedFor(urlEqualTo(PATH)));
         assertThat(events).isEmpty();
     }
@@ -475,13 +486,13 @@ class GraphWhatsAppClientTest {
         for (int i = 0; i < 12; i++) {
             futures.add(client.send(PNID, waId("1000" + i), TextMessage.of("m" + i)));
         }
-        assertThat(scheduler.taskCount()).as("the rest wait on the scheduler").isEqualTo(1);
+        assertThat(scheduler.pendingTasks()).as("the rest wait on the scheduler").isEqualTo(1);
         assertThat(futures.get(0).get(10, TimeUnit.SECONDS).messageIds()).hasSize(1);
         assertThat(futures.get(11)).isNotDone();
         for (CompletableFuture<SendResult> f : futures) {
             drive(f);
         }
-        assertThat(scheduler.elapsed()).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        assertThat(Duration.between(start, scheduler.clock().instant())).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
         wm.verify(12, postRequestedFor(urlEqualTo(PATH)));
     }
 
@@ -516,7 +527,7 @@ class GraphWhatsAppClientTest {
         Throwable t = failure(client.downloadMedia(wm.baseUrl() + "/big"));
         assertThat(t).isInstanceOf(MediaTooLargeException.class).hasMessageContaining("100 bytes")
                 .hasMessageContaining("at least 101 bytes");
-        assertThat(scheduler.taskCount()).as("not retried").isZero();
+        assertThat(scheduler.pendingTasks()).as("not retried").isZero();
     }
 
     @Test
@@ -583,7 +594,7 @@ class GraphWhatsAppClientTest {
     void closeFailsPendingRequests() throws Exception {
         stubErrorThenOk(503, graphError(2, "down"));
         CompletableFuture<SendResult> f = client.send(PNID, waId("1555"), TextMessage.of("x"));
-        scheduler.awaitTasks(1);
+        awaitTasks(1);
         client.close();
         assertThat(failure(f)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         assertThat(client.send(PNID, waId("1555"), TextMessage.of("x"))).isCompletedExceptionally();

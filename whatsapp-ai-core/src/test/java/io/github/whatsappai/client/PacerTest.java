@@ -1,5 +1,7 @@
 package io.github.whatsappai.client;
 
+import io.github.whatsappai.testing.VirtualScheduler;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -11,14 +13,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class PacerTest {
 
-    private final ManualScheduler scheduler = new ManualScheduler();
+    private final VirtualScheduler scheduler = new VirtualScheduler();
+
+    @AfterEach
+    void noTaskFailed() {
+        assertThat(scheduler.failures()).isEmpty();
+    }
 
     @Test
     void spreadsWorkBeyondTheBucketAndNeverExceedsTheRateInAnyOneSecondWindow() {
-        Pacer pacer = new Pacer(10, scheduler, scheduler::nanoTime);
+        Pacer pacer = new Pacer(10, scheduler, scheduler.clock()::nanoTime);
         List<Long> runs = new ArrayList<>();
         for (int i = 0; i < 45; i++) {
-            pacer.submit(() -> runs.add(scheduler.nanoTime()));
+            pacer.submit(() -> runs.add(scheduler.clock().nanoTime()));
         }
         assertThat(runs).hasSizeLessThanOrEqualTo(2);
         assertThat(pacer.waiting()).isEqualTo(45 - runs.size());
@@ -34,7 +41,7 @@ class PacerTest {
 
     @Test
     void keepsFifoOrderAndRunsNothingBeforeItsTurn() {
-        Pacer pacer = new Pacer(2, scheduler, scheduler::nanoTime);
+        Pacer pacer = new Pacer(2, scheduler, scheduler.clock()::nanoTime);
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             int n = i;
@@ -55,7 +62,7 @@ class PacerTest {
 
     @Test
     void sendsAtOnceWhenUnderTheRate() {
-        Pacer pacer = new Pacer(80, scheduler, scheduler::nanoTime);
+        Pacer pacer = new Pacer(80, scheduler, scheduler.clock()::nanoTime);
         List<Integer> ran = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             pacer.submit(() -> ran.add(1));

@@ -7,11 +7,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -138,25 +133,10 @@ public abstract class ChatLoggerContract {
         String user = givenUser();
         String session = givenSession(user);
         ChatLogEntry in = inbound(session, user, wamid(), "retried", T0);
-        int threads = 16;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> results = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    logger.log(List.of(in));
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : results) {
-                f.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        Concurrently.call(16, i -> () -> {
+            logger.log(List.of(in));
+            return null;
+        });
         assertThat(readBack(logger, session)).hasSize(1);
     }
 

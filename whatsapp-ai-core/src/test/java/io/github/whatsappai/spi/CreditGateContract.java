@@ -2,15 +2,9 @@ package io.github.whatsappai.spi;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -97,26 +91,10 @@ public abstract class CreditGateContract {
     public void concurrentReservationsNeverOverspend() throws Exception {
         CreditGate gate = createCreditGate();
         String user = givenUserWithBalance(gate, 5);
-        int threads = 16;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        List<Optional<CreditGate.Reservation>> granted = new ArrayList<>();
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<Optional<CreditGate.Reservation>>> results = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                String key = key();
-                results.add(pool.submit(() -> {
-                    start.await();
-                    return gate.reserve(user, key);
-                }));
-            }
-            start.countDown();
-            for (Future<Optional<CreditGate.Reservation>> f : results) {
-                granted.add(f.get(30, TimeUnit.SECONDS));
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Optional<CreditGate.Reservation>> granted = Concurrently.call(16, i -> {
+            String key = key();
+            return () -> gate.reserve(user, key);
+        });
         assertThat(granted.stream().filter(Optional::isPresent).count()).isEqualTo(5);
         assertThat(balanceOf(gate, user)).isZero();
     }
@@ -126,25 +104,10 @@ public abstract class CreditGateContract {
         CreditGate gate = createCreditGate();
         String user = givenUserWithBalance(gate, 2);
         CreditGate.Reservation r = gate.reserve(user, key()).orElseThrow();
-        int threads = 16;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<?>> results = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    gate.refund(r);
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> f : results) {
-                f.get(30, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        Concurrently.call(16, i -> () -> {
+            gate.refund(r);
+            return null;
+        });
         assertThat(balanceOf(gate, user)).isEqualTo(2);
     }
 

@@ -6,16 +6,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -144,29 +136,8 @@ public abstract class SessionStoreContract {
         SessionStore store = createSessionStore();
         ConversationKey key = newKey();
         String user = givenUser();
-        int threads = 16;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        Set<String> ids = new HashSet<>();
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<Session>> results = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    return store.touch(key, user, T0, IDLE, false);
-                }));
-            }
-            start.countDown();
-            int created = 0;
-            for (Future<Session> f : results) {
-                Session s = f.get(30, TimeUnit.SECONDS);
-                ids.add(s.id());
-                created += s.created() ? 1 : 0;
-            }
-            assertThat(created).isEqualTo(1);
-        } finally {
-            pool.shutdownNow();
-        }
-        assertThat(ids).hasSize(1);
+        List<Session> sessions = Concurrently.call(16, i -> () -> store.touch(key, user, T0, IDLE, false));
+        assertThat(sessions).filteredOn(Session::created).hasSize(1);
+        assertThat(sessions).extracting(Session::id).containsOnly(sessions.get(0).id());
     }
 }

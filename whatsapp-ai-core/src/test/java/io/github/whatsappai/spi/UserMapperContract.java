@@ -2,16 +2,9 @@ package io.github.whatsappai.spi;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -86,53 +79,20 @@ public abstract class UserMapperContract {
     public void concurrentFirstContactsCreateOneUser() throws Exception {
         UserMapper mapper = createUserMapper();
         UserIdentity id = new UserIdentity(phoneNumberId(), newWaId(), newBsuid(), "Burst");
-        int threads = 16;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<String>> results = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    return mapper.findOrCreateUser(id);
-                }));
-            }
-            start.countDown();
-            Set<String> ids = new HashSet<>();
-            for (Future<String> f : results) {
-                ids.add(f.get(30, TimeUnit.SECONDS));
-            }
-            assertThat(ids).hasSize(1);
-            assertThat(mapper.findOrCreateUser(new UserIdentity(phoneNumberId(), null, id.bsuid(), null)))
-                    .isEqualTo(ids.iterator().next());
-        } finally {
-            pool.shutdownNow();
-        }
+        Set<String> ids = new HashSet<>(Concurrently.call(16, i -> () -> mapper.findOrCreateUser(id)));
+        assertThat(ids).hasSize(1);
+        assertThat(mapper.findOrCreateUser(new UserIdentity(phoneNumberId(), null, id.bsuid(), null)))
+                .isEqualTo(ids.iterator().next());
     }
 
     @Test
     public void concurrentDifferentSendersGetDistinctUsers() throws Exception {
         UserMapper mapper = createUserMapper();
         int threads = 16;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch start = new CountDownLatch(1);
-            List<Future<String>> results = new ArrayList<>();
-            for (int i = 0; i < threads; i++) {
-                UserIdentity id = new UserIdentity(phoneNumberId(), newWaId(), null, null);
-                results.add(pool.submit(() -> {
-                    start.await();
-                    return mapper.findOrCreateUser(id);
-                }));
-            }
-            start.countDown();
-            Set<String> ids = new HashSet<>();
-            for (Future<String> f : results) {
-                ids.add(f.get(30, TimeUnit.SECONDS));
-            }
-            assertThat(ids).hasSize(threads);
-        } finally {
-            pool.shutdownNow();
-        }
+        Set<String> ids = new HashSet<>(Concurrently.call(threads, i -> {
+            UserIdentity id = new UserIdentity(phoneNumberId(), newWaId(), null, null);
+            return () -> mapper.findOrCreateUser(id);
+        }));
+        assertThat(ids).hasSize(threads);
     }
 }

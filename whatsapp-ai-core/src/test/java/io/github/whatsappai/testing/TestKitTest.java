@@ -12,8 +12,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,6 +60,49 @@ class TestKitTest {
         assertThat(scheduler.isTerminated()).isTrue();
         assertThatThrownBy(() -> scheduler.execute(() -> { })).isInstanceOf(
                 java.util.concurrent.RejectedExecutionException.class);
+    }
+
+    @Test
+    void nextTaskDelayIsMeasuredFromTheClock() {
+        VirtualScheduler scheduler = new VirtualScheduler();
+        assertThat(scheduler.nextTaskDelay()).isEmpty();
+        scheduler.schedule(() -> { }, 30, TimeUnit.SECONDS);
+        scheduler.schedule(() -> { }, 10, TimeUnit.SECONDS);
+        assertThat(scheduler.nextTaskDelay()).contains(Duration.ofSeconds(10));
+        scheduler.advance(Duration.ofSeconds(12));
+        assertThat(scheduler.nextTaskDelay()).contains(Duration.ofSeconds(18));
+    }
+
+    @Test
+    void awaitPendingTasksWaitsForTasksScheduledByAnotherThread() throws Exception {
+        VirtualScheduler scheduler = new VirtualScheduler();
+        CountDownLatch go = new CountDownLatch(1);
+        Thread other = new Thread(() -> {
+            try {
+                go.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            scheduler.schedule(() -> { }, 1, TimeUnit.SECONDS);
+            scheduler.schedule(() -> { }, 2, TimeUnit.SECONDS);
+        });
+        other.start();
+        go.countDown();
+        scheduler.awaitPendingTasks(2, Duration.ofSeconds(10));
+        assertThat(scheduler.pendingTasks()).isEqualTo(2);
+        other.join();
+        assertThatThrownBy(() -> scheduler.awaitPendingTasks(3, Duration.ofMillis(1)))
+                .isInstanceOf(TimeoutException.class).hasMessageContaining("expected 3").hasMessageContaining("have 2");
+    }
+
+    @Test
+    void theManualClockIsANanosecondTicker() {
+        ManualClock clock = ManualClock.atDefaultStart();
+        long before = clock.nanoTime();
+        assertThat(before).isEqualTo(Instant.parse("2026-01-01T00:00:00Z").getEpochSecond() * 1_000_000_000L);
+        clock.advance(Duration.ofNanos(1_500));
+        assertThat(clock.nanoTime() - before).isEqualTo(1_500);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.github.whatsappai.ai.knowledge;
 import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
+import io.github.whatsappai.internal.NamedDaemonThreads;
 import io.github.whatsappai.internal.TextAnalyzer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -176,11 +177,8 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
             return;
         }
         started = true;
-        scheduler = injectedScheduler != null ? injectedScheduler : Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "whatsapp-ai-knowledge-refresh");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = injectedScheduler != null ? injectedScheduler : Executors.newSingleThreadScheduledExecutor(
+                NamedDaemonThreads.named("whatsapp-ai-knowledge-refresh"));
         pending = scheduler.schedule(this::scheduledRefresh, 0, TimeUnit.MILLISECONDS);
     }
 

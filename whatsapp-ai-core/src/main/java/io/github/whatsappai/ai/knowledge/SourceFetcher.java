@@ -1,6 +1,7 @@
 package io.github.whatsappai.ai.knowledge;
 
-import java.io.ByteArrayOutputStream;
+import io.github.whatsappai.internal.http.CappedBody;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -8,17 +9,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -82,13 +79,12 @@ final class SourceFetcher {
         if (held.lastModified() != null) {
             request.header("If-Modified-Since", held.lastModified());
         }
-        AtomicReference<CappedSubscriber> body = new AtomicReference<>();
+        AtomicReference<CappedBody> body = new AtomicReference<>();
         CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request.build(), info -> {
             if (info.statusCode() < 200 || info.statusCode() > 299) {
                 return HttpResponse.BodySubscribers.replacing(null);
             }
-            long declared = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-            CappedSubscriber subscriber = new CappedSubscriber(maxBytes, declared);
+            CappedBody subscriber = CappedBody.of(maxBytes, info, size -> new SourceException(tooLarge(size)));
             body.set(subscriber);
             return subscriber;
         });
@@ -97,9 +93,9 @@ final class SourceFetcher {
             response = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            CappedSubscriber subscriber = body.get();
+            CappedBody subscriber = body.get();
             if (subscriber != null) {
-                subscriber.abort();
+                subscriber.abort(new SourceException("aborted"));
             }
             throw new SourceException(timedOut());
         } catch (InterruptedException e) {
@@ -107,9 +103,10 @@ final class SourceFetcher {
             future.cancel(true);
             throw new SourceException("interrupted while fetching");
         } catch (ExecutionException e) {
-            CappedSubscriber subscriber = body.get();
-            if (subscriber != null && subscriber.failure != null) {
-                throw new SourceException(subscriber.failure.getMessage(), subscriber.failure);
+            CappedBody subscriber = body.get();
+            Throwable refusal = subscriber == null ? null : subscriber.refusal().orElse(null);
+            if (refusal != null) {
+                throw new SourceException(refusal.getMessage(), refusal);
             }
             throw fetchFailure(e.getCause());
         }
@@ -180,79 +177,5 @@ final class SourceFetcher {
 
     private String tooLarge(long size) {
         return "too large: " + size + " bytes or more (the limit is " + maxBytes + " bytes)";
-    }
-
-    /** Collects a body up to a size, failing (and cancelling the download) as soon as it is exceeded. */
-    private final class CappedSubscriber implements HttpResponse.BodySubscriber<byte[]> {
-
-        private final CompletableFuture<byte[]> result = new CompletableFuture<>();
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        private final long max;
-        private final long declared;
-        private volatile Flow.Subscription subscription;
-        /** Why this subscriber refused the body, or {@code null}. */
-        private volatile SourceException failure;
-        private long received;
-
-        CappedSubscriber(long max, long declared) {
-            this.max = max;
-            this.declared = declared;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            if (declared > max) {
-                refuse(new SourceException(tooLarge(declared)));
-            } else {
-                s.request(Long.MAX_VALUE);
-            }
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> items) {
-            if (result.isDone()) {
-                return;
-            }
-            for (ByteBuffer item : items) {
-                received += item.remaining();
-                if (received > max) {
-                    refuse(new SourceException(tooLarge(received)));
-                    return;
-                }
-                byte[] chunk = new byte[item.remaining()];
-                item.get(chunk);
-                buffer.write(chunk, 0, chunk.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            result.completeExceptionally(error);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(buffer.toByteArray());
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return result;
-        }
-
-        private void refuse(SourceException reason) {
-            failure = reason;
-            subscription.cancel();
-            result.completeExceptionally(reason);
-        }
-
-        void abort() {
-            Flow.Subscription s = subscription;
-            if (s != null) {
-                s.cancel();
-            }
-            result.completeExceptionally(new SourceException("aborted"));
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.github.whatsappai.internal.ingress;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.whatsappai.internal.ingress.SenderRateLimiter.Decision;
+import io.github.whatsappai.testing.ManualClock;
 import io.github.whatsappai.webhook.model.BusinessNumber;
 import io.github.whatsappai.webhook.model.ConversationKey;
 import io.github.whatsappai.webhook.model.InboundMessage;
@@ -11,18 +12,17 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Unit tests of the guards with a hand-driven ticker. */
 class GuardsTest {
 
-    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-    private final Ticker ticker = nanos::get;
+    private final ManualClock clock = ManualClock.atDefaultStart();
+    private final Ticker ticker = clock::nanoTime;
 
     private void advance(Duration d) {
-        nanos.addAndGet(d.toNanos());
+        clock.advance(d);
     }
 
     @Test
