@@ -343,7 +343,7 @@ public final class OpenRouterResponder implements AiResponder {
      */
     private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException, InterruptedException {
         CompletableFuture<HttpResponse<byte[]>> future =
-                httpClient.sendAsync(request, CappedBody.handler(maxResponseBytes));
+                CappedBody.send(httpClient, request, CappedBody.handler(maxResponseBytes));
         try {
             return future.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

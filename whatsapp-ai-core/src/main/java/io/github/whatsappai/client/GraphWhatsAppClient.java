@@ -354,12 +354,12 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
         } else {
             rb.GET();
         }
-        HttpResponse.BodyHandler<byte[]> handler = call.handler != null ? call.handler
+        CappedBody.Handler handler = call.handler != null ? call.handler
                 : CappedBody.handler(MAX_JSON_BYTES, size -> new WhatsAppApiException(0, WhatsAppApiException.NO_CODE,
                         0, null, null, "response larger than " + MAX_JSON_BYTES + " bytes", null, null));
         CompletableFuture<HttpResponse<byte[]>> sent;
         try {
-            sent = http.sendAsync(rb.build(), handler);
+            sent = CappedBody.send(http, rb.build(), handler);
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
             return;
@@ -555,11 +555,11 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
         final String recipient;
         final String pairKey;
         final String text;
-        final HttpResponse.BodyHandler<byte[]> handler;
+        final CappedBody.Handler handler;
         final Parser<T> parser;
 
         Call(URI uri, byte[] body, String phoneNumberId, String recipient, String text,
-             HttpResponse.BodyHandler<byte[]> handler, Parser<T> parser) {
+             CappedBody.Handler handler, Parser<T> parser) {
             this.uri = uri;
             this.body = body;
             this.phoneNumberId = phoneNumberId;

@@ -1,6 +1,8 @@
 package io.github.whatsappai.internal.http;
 
 import java.io.ByteArrayOutputStream;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -53,19 +55,63 @@ public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
     }
 
     /** A handler whose bodies are at most {@code cap} bytes; larger ones fail with a {@link BodyTooLargeException}. */
-    public static HttpResponse.BodyHandler<byte[]> handler(long cap) {
+    public static Handler handler(long cap) {
         return handler(cap, size -> new BodyTooLargeException(cap, size));
     }
 
     /** A handler whose bodies are at most {@code cap} bytes; larger ones fail with {@code tooLarge.apply(size seen)}. */
-    public static HttpResponse.BodyHandler<byte[]> handler(long cap, LongFunction<? extends Throwable> tooLarge) {
-        Objects.requireNonNull(tooLarge, "tooLarge");
-        return info -> of(cap, info, tooLarge);
+    public static Handler handler(long cap, LongFunction<? extends Throwable> tooLarge) {
+        return new Handler(cap, tooLarge);
+    }
+
+    /**
+     * Sends {@code request} with {@code handler}. A body the handler refused always fails the result
+     * with the handler's own failure, also over HTTP/2, where the JDK's client reports the cancelled
+     * stream as an {@code IOException} of its own that could otherwise win the race.
+     */
+    public static CompletableFuture<HttpResponse<byte[]>> send(HttpClient client, HttpRequest request,
+                                                                Handler handler) {
+        return client.sendAsync(request, handler).handle((response, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(response);
+            }
+            return CompletableFuture.<HttpResponse<byte[]>>failedFuture(handler.explain(error));
+        }).thenCompose(f -> f);
     }
 
     /** A subscriber for the response described by {@code info}, reading its {@code Content-Length}. */
     public static CappedBody of(long cap, HttpResponse.ResponseInfo info, LongFunction<? extends Throwable> tooLarge) {
         return new CappedBody(cap, info.headers().firstValueAsLong("Content-Length").orElse(-1), tooLarge);
+    }
+
+    /**
+     * A body handler for one request at a time (sequential retries may reuse it): creates a
+     * {@link CappedBody} per response and remembers the latest, so {@link #explain(Throwable)} can
+     * tell a refusal from a network failure.
+     */
+    public static final class Handler implements HttpResponse.BodyHandler<byte[]> {
+        private final long cap;
+        private final LongFunction<? extends Throwable> tooLarge;
+        private volatile CappedBody latest;
+
+        private Handler(long cap, LongFunction<? extends Throwable> tooLarge) {
+            this.cap = cap;
+            this.tooLarge = Objects.requireNonNull(tooLarge, "tooLarge");
+        }
+
+        @Override
+        public HttpResponse.BodySubscriber<byte[]> apply(HttpResponse.ResponseInfo info) {
+            CappedBody body = of(cap, info, tooLarge);
+            latest = body;
+            return body;
+        }
+
+        /** The refusal of the latest body when there was one, else {@code error} as it is. */
+        public Throwable explain(Throwable error) {
+            CappedBody body = latest;
+            Throwable refused = body == null ? null : body.refusal;
+            return refused != null ? refused : error;
+        }
     }
 
     /**

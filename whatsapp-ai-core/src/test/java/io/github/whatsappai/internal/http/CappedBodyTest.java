@@ -139,6 +139,19 @@ class CappedBodyTest {
                 .cause().isInstanceOf(IllegalStateException.class).hasMessageStartingWith("media of ");
     }
 
+    @Test
+    void overHttp2ARefusalIsReportedAsTheRefusalNotAsTheCancelledStream() throws Exception {
+        wm.stubFor(get("/large2").willReturn(aResponse().withStatus(200).withBody("z".repeat(5000))));
+        HttpClient http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        for (int i = 0; i < 20; i++) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(wm.baseUrl() + "/large2")).GET().build();
+            CappedBody.Handler handler = CappedBody.handler(100, size -> new IllegalStateException("too large: " + size));
+            assertThatThrownBy(() -> CappedBody.send(http2, request, handler).get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(IllegalStateException.class).hasMessageStartingWith("too large: ");
+        }
+    }
+
     private static CompletableFuture<byte[]> send(String path,
                                                   java.net.http.HttpResponse.BodyHandler<byte[]> handler) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(wm.baseUrl() + path)).GET().build();
