@@ -1,22 +1,30 @@
 package io.github.whatsappai.internal.ingress;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.whatsappai.webhook.model.ConversationKey;
 
 import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 
 /**
  * One token bucket per conversation key: {@code perMinute} tokens, refilled continuously at
  * {@code perMinute} per minute. Over the limit, the first refusal in a minute asks for a notice and
  * later ones are silent. Buckets idle for two minutes (full again, notice window over) are dropped;
- * at most {@value #MAX_SENDERS} are kept (an evicted sender simply starts with a full bucket).
- * Thread-safe; time comes from the injected ticker.
+ * at most about {@value #MAX_SENDERS} are kept, the least recently active going first when full
+ * (an evicted sender simply starts with a full bucket). Thread-safe; time comes from the injected
+ * ticker.
+ *
+ * <p>The buckets are spread over {@value #SEGMENTS} segments by the key's hash, each an
+ * access-ordered map behind its own lock holding an equal share of the bound. Idle buckets sit at
+ * the head of their segment's map and are dropped there as the segment is used, so every call is
+ * O(1) amortised and nothing runs in the background.
  */
 final class SenderRateLimiter {
 
     static final int MAX_SENDERS = 100_000;
+    static final Duration IDLE_EXPIRY = Duration.ofMinutes(2);
+    private static final int SEGMENTS = 16;
     private static final long MINUTE_NANOS = Duration.ofMinutes(1).toNanos();
 
     /** The verdict for one message. */
@@ -24,40 +32,94 @@ final class SenderRateLimiter {
 
     private final int perMinute;
     private final Ticker ticker;
-    private final Cache<ConversationKey, Bucket> buckets;
+    private final Segment[] segments = new Segment[SEGMENTS];
 
     SenderRateLimiter(int perMinute, Ticker ticker) {
-        this.perMinute = perMinute;
-        this.ticker = ticker;
-        this.buckets = Caffeine.newBuilder()
-                .maximumSize(MAX_SENDERS)
-                .expireAfterAccess(Duration.ofMinutes(2))
-                .ticker(ticker)
-                .executor(Runnable::run)
-                .build();
+        this(perMinute, ticker, MAX_SENDERS);
     }
 
-    Decision acquire(ConversationKey key) {
-        long now = ticker.read();
-        Bucket bucket = buckets.get(key, k -> new Bucket(perMinute, now));
-        synchronized (bucket) {
-            return bucket.take(now, perMinute);
+    /** With another bound on the number of buckets kept (at least one per segment). */
+    SenderRateLimiter(int perMinute, Ticker ticker, int maxSenders) {
+        if (maxSenders <= 0) {
+            throw new IllegalArgumentException("maxSenders must be positive, was " + maxSenders);
+        }
+        this.perMinute = perMinute;
+        this.ticker = ticker;
+        int perSegment = Math.max(1, (maxSenders + SEGMENTS - 1) / SEGMENTS);
+        for (int i = 0; i < SEGMENTS; i++) {
+            segments[i] = new Segment(perSegment, IDLE_EXPIRY.toNanos());
         }
     }
 
-    /** Token count and the time of the last notice; guarded by its own monitor. */
+    Decision acquire(ConversationKey key) {
+        int h = key.hashCode();
+        return segments[(h ^ (h >>> 16)) & (SEGMENTS - 1)].acquire(key, ticker.read(), perMinute);
+    }
+
+    /** How many buckets are kept; for tests. */
+    int size() {
+        int n = 0;
+        for (Segment s : segments) {
+            n += s.size();
+        }
+        return n;
+    }
+
+    /** Buckets by key, least recently used first; every access under the segment's monitor. */
+    private static final class Segment {
+        private final int capacity;
+        private final long idleNanos;
+        private final LinkedHashMap<ConversationKey, Bucket> buckets = new LinkedHashMap<>(16, 0.75f, true);
+
+        Segment(int capacity, long idleNanos) {
+            this.capacity = capacity;
+            this.idleNanos = idleNanos;
+        }
+
+        synchronized Decision acquire(ConversationKey key, long now, int perMinute) {
+            expire(now);
+            Bucket bucket = buckets.get(key);
+            if (bucket == null) {
+                bucket = new Bucket(perMinute, now);
+                buckets.put(key, bucket);
+                if (buckets.size() > capacity) {
+                    Iterator<Bucket> eldest = buckets.values().iterator();
+                    eldest.next();
+                    eldest.remove();
+                }
+            }
+            return bucket.take(now, perMinute);
+        }
+
+        synchronized int size() {
+            return buckets.size();
+        }
+
+        /** Drops buckets unused for the idle time; they sit at the head of the access order. */
+        private void expire(long now) {
+            Iterator<Bucket> it = buckets.values().iterator();
+            while (it.hasNext() && now - it.next().usedAt >= idleNanos) {
+                it.remove();
+            }
+        }
+    }
+
+    /** Token count, last use and the time of the last notice; guarded by its segment's monitor. */
     private static final class Bucket {
         private double tokens;
         private long refilledAt;
+        private long usedAt;
         private long noticeAt;
         private boolean noticed;
 
         Bucket(int capacity, long now) {
             this.tokens = capacity;
             this.refilledAt = now;
+            this.usedAt = now;
         }
 
         Decision take(long now, int perMinute) {
+            usedAt = now;
             long elapsed = now - refilledAt;
             if (elapsed > 0) {
                 tokens = Math.min(perMinute, tokens + (double) elapsed * perMinute / MINUTE_NANOS);

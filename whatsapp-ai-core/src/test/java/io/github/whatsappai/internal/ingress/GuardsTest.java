@@ -101,6 +101,113 @@ class GuardsTest {
     }
 
     @Test
+    void rateLimiterKeepsIndependentBucketsPerKey() {
+        SenderRateLimiter limiter = new SenderRateLimiter(2, ticker);
+        for (int i = 0; i < 500; i++) {
+            ConversationKey key = new ConversationKey("1", "1555555" + i);
+            assertThat(limiter.acquire(key)).isEqualTo(Decision.ALLOWED);
+            assertThat(limiter.acquire(key)).isEqualTo(Decision.ALLOWED);
+        }
+        for (int i = 0; i < 500; i++) {
+            assertThat(limiter.acquire(new ConversationKey("1", "1555555" + i))).isEqualTo(Decision.REFUSED_NOTIFY);
+        }
+        assertThat(limiter.acquire(new ConversationKey("2", "15555550"))).as("another business number")
+                .isEqualTo(Decision.ALLOWED);
+        assertThat(limiter.size()).isEqualTo(501);
+    }
+
+    @Test
+    void rateLimiterDropsIdleBucketsLazily() {
+        SenderRateLimiter limiter = new SenderRateLimiter(1, ticker);
+        for (int i = 0; i < 1000; i++) {
+            limiter.acquire(new ConversationKey("1", "1555555" + i));
+        }
+        assertThat(limiter.size()).isEqualTo(1000);
+        advance(SenderRateLimiter.IDLE_EXPIRY.minusSeconds(1));
+        ConversationKey recent = new ConversationKey("1", "15555550");
+        assertThat(limiter.acquire(recent)).as("refilled after a minute").isEqualTo(Decision.ALLOWED);
+        assertThat(limiter.size()).as("nothing idle long enough yet").isEqualTo(1000);
+        advance(Duration.ofSeconds(1));
+        for (int i = 0; i < 64; i++) {
+            limiter.acquire(new ConversationKey("9", "1666666" + i));
+        }
+        assertThat(limiter.size()).as("idle buckets are dropped as the segments are used").isLessThan(200);
+        assertThat(limiter.acquire(recent)).as("used a second ago, so kept with its empty bucket")
+                .isEqualTo(Decision.REFUSED_NOTIFY);
+    }
+
+    @Test
+    void rateLimiterIsBoundedAndForgetsTheLeastRecentlyActiveFirst() {
+        SenderRateLimiter limiter = new SenderRateLimiter(1, ticker, 1600);
+        ConversationKey active = new ConversationKey("1", "15550000000");
+        assertThat(limiter.acquire(active)).isEqualTo(Decision.ALLOWED);
+        for (int i = 0; i < 20_000; i++) {
+            limiter.acquire(new ConversationKey("1", "1555555" + i));
+            if (i % 50 == 0) {
+                assertThat(limiter.acquire(active)).as("kept while active").isNotEqualTo(Decision.ALLOWED);
+            }
+        }
+        assertThat(limiter.size()).isLessThanOrEqualTo(1600);
+        int forgotten = 0;
+        for (int i = 0; i < 1000; i++) {
+            if (limiter.acquire(new ConversationKey("1", "1555555" + i)) == Decision.ALLOWED) {
+                forgotten++;
+            }
+        }
+        assertThat(forgotten).as("the least recently active senders went first").isEqualTo(1000);
+        int kept = 0;
+        for (int i = 19_900; i < 20_000; i++) {
+            if (limiter.acquire(new ConversationKey("1", "1555555" + i)) != Decision.ALLOWED) {
+                kept++;
+            }
+        }
+        assertThat(kept).as("the most recent senders are still limited").isEqualTo(100);
+    }
+
+    @Test
+    void rateLimiterCountsEveryCallUnderConcurrency() throws Exception {
+        SenderRateLimiter limiter = new SenderRateLimiter(1000, ticker);
+        ConversationKey key = new ConversationKey("1", "15555550123");
+        java.util.concurrent.atomic.AtomicInteger allowed = new java.util.concurrent.atomic.AtomicInteger();
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 500; i++) {
+                    if (limiter.acquire(key) == Decision.ALLOWED) {
+                        allowed.incrementAndGet();
+                    }
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(allowed.get()).as("exactly the bucket size, time standing still").isEqualTo(1000);
+    }
+
+    @Test
+    void identityCharacterChecks() {
+        assertThat(IdentityValidator.isWaId("1234567")).isTrue();
+        assertThat(IdentityValidator.isWaId("123456789012345")).isTrue();
+        assertThat(IdentityValidator.isWaId("123456")).isFalse();
+        assertThat(IdentityValidator.isWaId("1234567890123456")).isFalse();
+        assertThat(IdentityValidator.isWaId("+15555550123")).isFalse();
+        assertThat(IdentityValidator.isWaId("1555555 123")).isFalse();
+        assertThat(IdentityValidator.isBsuid("US.1")).isTrue();
+        assertThat(IdentityValidator.isBsuid("US.ENT.abcXYZ.09")).isTrue();
+        assertThat(IdentityValidator.isBsuid("US." + "a".repeat(128))).isTrue();
+        assertThat(IdentityValidator.isBsuid("US." + "a".repeat(129))).isFalse();
+        assertThat(IdentityValidator.isBsuid("US.")).isFalse();
+        assertThat(IdentityValidator.isBsuid("us.1349")).isFalse();
+        assertThat(IdentityValidator.isBsuid("USA.1349")).isFalse();
+        assertThat(IdentityValidator.isBsuid("US-1349")).isFalse();
+        assertThat(IdentityValidator.isBsuid("US.13_49")).isFalse();
+        assertThat(IdentityValidator.isBsuid("US.13\u00e949")).isFalse();
+        assertThat(IdentityValidator.isBsuid("\u00c9S.1349")).isFalse();
+    }
+
+    @Test
     void staleGuard() {
         StaleGuard guard = new StaleGuard(Duration.ofHours(24));
         Instant now = Instant.ofEpochSecond(1_786_100_000L);
