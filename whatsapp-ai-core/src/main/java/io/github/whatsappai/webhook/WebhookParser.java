@@ -106,37 +106,47 @@ public final class WebhookParser {
                 problems.add("entry is not an array");
             } else {
                 for (int i = 0; i < entries.size(); i++) {
-                    readEntry(entries.get(i), "entry[" + i + "]");
+                    readEntry(entries.get(i), i);
                 }
             }
             return new WebhookDelivery(object, messages, statuses, errors, otherChanges, problems);
         }
 
-        private void readEntry(JsonNode entry, String where) {
+        private void readEntry(JsonNode entry, int i) {
             if (!entry.isObject()) {
-                problems.add(where + " is not an object");
+                problems.add(entryPath(i) + " is not an object");
                 return;
             }
             String wabaId = Json.text(entry, "id");
             JsonNode changes = entry.get("changes");
             if (changes == null || !changes.isArray()) {
-                problems.add(where + ".changes is missing or not an array");
+                problems.add(entryPath(i) + ".changes is missing or not an array");
                 return;
             }
             for (int j = 0; j < changes.size(); j++) {
-                readChange(wabaId, changes.get(j), where + ".changes[" + j + "]");
+                readChange(wabaId, changes.get(j), i, j);
             }
         }
 
-        private void readChange(String wabaId, JsonNode change, String where) {
+        /** {@code entry[i]}, built only when a problem is reported. */
+        private static String entryPath(int i) {
+            return "entry[" + i + "]";
+        }
+
+        /** {@code entry[i].changes[j]}, built only when a problem is reported. */
+        private static String changePath(int i, int j) {
+            return entryPath(i) + ".changes[" + j + "]";
+        }
+
+        private void readChange(String wabaId, JsonNode change, int i, int j) {
             if (!change.isObject()) {
-                problems.add(where + " is not an object");
+                problems.add(changePath(i, j) + " is not an object");
                 return;
             }
             String field = Json.text(change, "field");
             JsonNode value = change.get("value");
             if (field == null) {
-                problems.add(where + " has no field");
+                problems.add(changePath(i, j) + " has no field");
                 return;
             }
             if (!"messages".equals(field)) {
@@ -144,39 +154,37 @@ public final class WebhookParser {
                 return;
             }
             if (value == null || !value.isObject()) {
-                problems.add(where + ".value is missing or not an object");
+                problems.add(changePath(i, j) + ".value is missing or not an object");
                 return;
             }
             JsonNode metadata = value.path("metadata");
             BusinessNumber business = new BusinessNumber(wabaId, Json.text(metadata, "phone_number_id"),
                     Json.text(metadata, "display_phone_number"));
             Contacts contacts = Contacts.of(value.get("contacts"));
-            forEach(value, "messages", where, (node, at) -> messages.add(
-                    MessageReader.read(node, business, contacts)));
-            forEach(value, "statuses", where, (node, at) -> statuses.add(readStatus(node, business)));
-            forEach(value, "errors", where, (node, at) -> errors.add(new ChangeError(business, Json.error(node))));
+            forEach(value, "messages", i, j, node -> messages.add(MessageReader.read(node, business, contacts)));
+            forEach(value, "statuses", i, j, node -> statuses.add(readStatus(node, business)));
+            forEach(value, "errors", i, j, node -> errors.add(new ChangeError(business, Json.error(node))));
         }
 
-        private void forEach(JsonNode value, String name, String where, ItemReader reader) {
+        private void forEach(JsonNode value, String name, int i, int j, ItemReader reader) {
             JsonNode items = value.get(name);
             if (items == null || items.isNull()) {
                 return;
             }
             if (!items.isArray()) {
-                problems.add(where + ".value." + name + " is not an array");
+                problems.add(changePath(i, j) + ".value." + name + " is not an array");
                 return;
             }
             for (int k = 0; k < items.size(); k++) {
-                String at = where + ".value." + name + "[" + k + "]";
                 JsonNode item = items.get(k);
                 try {
                     if (!item.isObject()) {
                         throw new IllegalArgumentException("not an object");
                     }
-                    reader.read(item, at);
+                    reader.read(item);
                 } catch (RuntimeException e) {
                     String id = item.isObject() ? Json.text(item, "id") : null;
-                    problems.add(at + (id != null ? " (id " + id + ")" : "") + ": " + e.getMessage());
+                    problems.add(changePath(i, j) + ".value." + name + "[" + k + "]" + (id != null ? " (id " + id + ")" : "") + ": " + e.getMessage());
                 }
             }
         }
@@ -194,7 +202,7 @@ public final class WebhookParser {
     /** Reads one item of an array; throws to report it as a problem. */
     @FunctionalInterface
     private interface ItemReader {
-        void read(JsonNode item, String where);
+        void read(JsonNode item);
     }
 
     /** {@code value.contacts[]} indexed by wa_id and by business-scoped user id. */
