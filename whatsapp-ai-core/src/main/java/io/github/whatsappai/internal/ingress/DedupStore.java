@@ -21,7 +21,7 @@ import java.util.Map;
  */
 final class DedupStore {
 
-    private static final int SEGMENTS = 16;
+    private static final int SEGMENTS = Segments.COUNT;
 
     private final Segment[] segments = new Segment[SEGMENTS];
     private final Ticker ticker;
@@ -49,7 +49,7 @@ final class DedupStore {
 
     private Segment segmentFor(String id) {
         int h = id.hashCode();
-        return segments[(h ^ (h >>> 16)) & (SEGMENTS - 1)];
+        return segments[Segments.index(h)];
     }
 
     private static final class Segment {

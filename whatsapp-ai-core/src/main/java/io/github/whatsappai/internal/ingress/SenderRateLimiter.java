@@ -24,7 +24,7 @@ final class SenderRateLimiter {
 
     static final int MAX_SENDERS = 100_000;
     static final Duration IDLE_EXPIRY = Duration.ofMinutes(2);
-    private static final int SEGMENTS = 16;
+    private static final int SEGMENTS = Segments.COUNT;
     private static final long MINUTE_NANOS = Duration.ofMinutes(1).toNanos();
 
     /** The verdict for one message. */
@@ -53,7 +53,7 @@ final class SenderRateLimiter {
 
     Decision acquire(ConversationKey key) {
         int h = key.hashCode();
-        return segments[(h ^ (h >>> 16)) & (SEGMENTS - 1)].acquire(key, ticker.read(), perMinute);
+        return segments[Segments.index(h)].acquire(key, ticker.read(), perMinute);
     }
 
     /** How many buckets are kept; for tests. */
