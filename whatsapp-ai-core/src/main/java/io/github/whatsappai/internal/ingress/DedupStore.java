@@ -53,36 +53,49 @@ final class DedupStore {
     }
 
     private static final class Segment {
-        private final int capacity;
         private final long windowNanos;
-        /** Id → when it was first seen; insertion order is age order. */
-        private final LinkedHashMap<String, Long> seenAt = new LinkedHashMap<>();
+        /** Id → when it was first seen; insertion order is age order; the eldest goes when over capacity. */
+        private final LinkedHashMap<String, Long> seenAt;
+        /**
+         * When the eldest id was seen, or earlier (never later): lets {@link #expire} return without
+         * walking the map while nothing can have expired.
+         */
+        private long eldestAt;
 
         Segment(int capacity, long windowNanos) {
-            this.capacity = capacity;
             this.windowNanos = windowNanos;
+            this.seenAt = new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                    return size() > capacity;
+                }
+            };
         }
 
         synchronized boolean putIfAbsent(String id, long now) {
             expire(now);
-            if (seenAt.putIfAbsent(id, now) != null) {
-                return false;
+            if (seenAt.isEmpty()) {
+                eldestAt = now;
             }
-            if (seenAt.size() > capacity) {
-                Iterator<String> eldest = seenAt.keySet().iterator();
-                eldest.next();
-                eldest.remove();
-            }
-            return true;
+            return seenAt.putIfAbsent(id, now) == null;
         }
 
         synchronized void remove(String id) {
             seenAt.remove(id);
         }
 
+        /** Drops the ids seen a window ago or earlier; they sit at the head of the insertion order. */
         private void expire(long now) {
-            Iterator<Map.Entry<String, Long>> it = seenAt.entrySet().iterator();
-            while (it.hasNext() && now - it.next().getValue() >= windowNanos) {
+            if (now - eldestAt < windowNanos || seenAt.isEmpty()) {
+                return;
+            }
+            Iterator<Long> it = seenAt.values().iterator();
+            while (it.hasNext()) {
+                long at = it.next();
+                if (now - at < windowNanos) {
+                    eldestAt = at;
+                    return;
+                }
                 it.remove();
             }
         }

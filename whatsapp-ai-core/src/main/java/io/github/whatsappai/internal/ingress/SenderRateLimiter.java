@@ -6,6 +6,7 @@ import io.github.whatsappai.webhook.model.ConversationKey;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * One token bucket per conversation key: {@code perMinute} tokens, refilled continuously at
@@ -67,26 +68,34 @@ final class SenderRateLimiter {
 
     /** Buckets by key, least recently used first; every access under the segment's monitor. */
     private static final class Segment {
-        private final int capacity;
         private final long idleNanos;
-        private final LinkedHashMap<ConversationKey, Bucket> buckets = new LinkedHashMap<>(16, 0.75f, true);
+        /** Access order: the least recently used bucket is the eldest, dropped when over capacity. */
+        private final LinkedHashMap<ConversationKey, Bucket> buckets;
+        /**
+         * When the eldest bucket was last used, or earlier (never later): lets {@link #expire} return
+         * without walking the map while no bucket can be idle long enough.
+         */
+        private long eldestUsedAt;
 
         Segment(int capacity, long idleNanos) {
-            this.capacity = capacity;
             this.idleNanos = idleNanos;
+            this.buckets = new LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<ConversationKey, Bucket> eldest) {
+                    return size() > capacity;
+                }
+            };
         }
 
         synchronized Decision acquire(ConversationKey key, long now, int perMinute) {
             expire(now);
             Bucket bucket = buckets.get(key);
             if (bucket == null) {
+                if (buckets.isEmpty()) {
+                    eldestUsedAt = now;
+                }
                 bucket = new Bucket(perMinute, now);
                 buckets.put(key, bucket);
-                if (buckets.size() > capacity) {
-                    Iterator<Bucket> eldest = buckets.values().iterator();
-                    eldest.next();
-                    eldest.remove();
-                }
             }
             return bucket.take(now, perMinute);
         }
@@ -97,8 +106,16 @@ final class SenderRateLimiter {
 
         /** Drops buckets unused for the idle time; they sit at the head of the access order. */
         private void expire(long now) {
+            if (now - eldestUsedAt < idleNanos || buckets.isEmpty()) {
+                return;
+            }
             Iterator<Bucket> it = buckets.values().iterator();
-            while (it.hasNext() && now - it.next().usedAt >= idleNanos) {
+            while (it.hasNext()) {
+                long usedAt = it.next().usedAt;
+                if (now - usedAt < idleNanos) {
+                    eldestUsedAt = usedAt;
+                    return;
+                }
                 it.remove();
             }
         }

@@ -76,6 +76,29 @@ class GuardsTest {
     }
 
     @Test
+    void dedupExpiresIdsAfterEvictionsAndForgets() {
+        DedupStore store = new DedupStore(160, Duration.ofMinutes(10), ticker);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(store.firstSighting("early" + i)).isTrue();
+            advance(Duration.ofMillis(100));
+        }
+        store.forget("early999");
+        advance(Duration.ofMinutes(9));
+        int stillKnown = 0;
+        for (int i = 900; i < 1000; i++) {
+            if (!store.firstSighting("early" + i)) {
+                stillKnown++;
+            }
+        }
+        assertThat(stillKnown).as("recent ids kept through evictions; the forgotten one is new again")
+                .isBetween(80, 99);
+        advance(Duration.ofMinutes(10));
+        for (int i = 900; i < 1000; i++) {
+            assertThat(store.firstSighting("early" + i)).as("expired after the window").isTrue();
+        }
+    }
+
+    @Test
     void rateLimiterRefillsContinuouslyAndNotifiesOncePerMinute() {
         SenderRateLimiter limiter = new SenderRateLimiter(3, ticker);
         ConversationKey alex = new ConversationKey("1", "15555550123");
