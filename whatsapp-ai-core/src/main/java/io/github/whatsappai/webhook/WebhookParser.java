@@ -205,14 +205,22 @@ public final class WebhookParser {
         void read(JsonNode item);
     }
 
-    /** {@code value.contacts[]} indexed by wa_id and by business-scoped user id. */
+    /**
+     * {@code value.contacts[]} by wa_id and by business-scoped user id. A delivery usually carries one
+     * contact, so up to {@value #SCAN_LIMIT} are searched in place; larger arrays are indexed in hash
+     * maps (a body with thousands of contacts and messages must not cost their product).
+     */
     static final class Contacts {
-        private static final Contacts NONE = new Contacts(Map.of(), Map.of());
+        static final int SCAN_LIMIT = 8;
+        private static final Contacts NONE = new Contacts(null, Map.of(), Map.of());
 
+        /** The contacts array when it is searched in place, else {@code null}. */
+        private final JsonNode small;
         private final Map<String, JsonNode> byWaId;
         private final Map<String, JsonNode> byUserId;
 
-        private Contacts(Map<String, JsonNode> byWaId, Map<String, JsonNode> byUserId) {
+        private Contacts(JsonNode small, Map<String, JsonNode> byWaId, Map<String, JsonNode> byUserId) {
+            this.small = small;
             this.byWaId = byWaId;
             this.byUserId = byUserId;
         }
@@ -220,6 +228,9 @@ public final class WebhookParser {
         static Contacts of(JsonNode contacts) {
             if (contacts == null || !contacts.isArray() || contacts.isEmpty()) {
                 return NONE;
+            }
+            if (contacts.size() <= SCAN_LIMIT) {
+                return new Contacts(contacts, null, null);
             }
             Map<String, JsonNode> byWaId = new HashMap<>();
             Map<String, JsonNode> byUserId = new HashMap<>();
@@ -233,16 +244,33 @@ public final class WebhookParser {
                     byUserId.putIfAbsent(userId, c);
                 }
             }
-            return new Contacts(byWaId, byUserId);
+            return new Contacts(null, byWaId, byUserId);
         }
 
-        /** The contact of a sender, matched by business-scoped id first, then wa_id; or {@code null}. */
+        /**
+         * The contact of a sender, matched by business-scoped id first, then wa_id (the first contact
+         * with that id in either case); or {@code null}.
+         */
         JsonNode find(String waId, String userId) {
+            if (small != null) {
+                JsonNode c = userId == null ? null : first(small, "user_id", userId);
+                return c == null && waId != null ? first(small, "wa_id", waId) : c;
+            }
             JsonNode c = userId == null ? null : byUserId.get(userId);
             if (c == null && waId != null) {
                 c = byWaId.get(waId);
             }
             return c;
+        }
+
+        private static JsonNode first(JsonNode contacts, String field, String id) {
+            for (int i = 0, n = contacts.size(); i < n; i++) {
+                JsonNode c = contacts.get(i);
+                if (id.equals(Json.text(c, field))) {
+                    return c;
+                }
+            }
+            return null;
         }
     }
 
