@@ -4,22 +4,25 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.whatsappai.webhook.model.ConversationKey;
 
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * One token bucket per conversation key: {@code perMinute} tokens, refilled continuously at
  * {@code perMinute} per minute. Over the limit, the first refusal in a minute asks for a notice and
- * later ones are silent. Buckets idle for two minutes (full again, notice window over) are dropped;
- * at most about {@value #MAX_SENDERS} are kept, the least recently active going first when full
- * (an evicted sender simply starts with a full bucket). Thread-safe; time comes from the injected
- * ticker.
+ * later ones are silent. A bucket idle for two minutes is full again and its notice window is over,
+ * so it behaves exactly like a new one: such buckets are dropped, at the latest two minutes after
+ * they became idle. At most about {@value #MAX_SENDERS} buckets are kept; when full, the bucket
+ * created longest ago goes first (its sender simply starts again with a full bucket). Thread-safe;
+ * time comes from the injected ticker.
  *
  * <p>The buckets are spread over {@value #SEGMENTS} segments by the key's hash, each an
- * access-ordered map behind its own lock holding an equal share of the bound. Idle buckets sit at
- * the head of their segment's map and are dropped there as the segment is used, so every call is
- * O(1) amortised and nothing runs in the background.
+ * insertion-ordered map behind its own lock holding an equal share of the bound. Taking a token
+ * only writes the bucket's numbers: the map is not reordered on access (an access-ordered map
+ * rewrites links between long-lived entries on every call, which leaves the garbage collector many
+ * dirty cards to scan at each young collection and lengthens its pauses). Instead each segment drops
+ * its idle buckets in one pass at most once per idle period, so every call is O(1) amortised and
+ * nothing runs in the background.
  */
 final class SenderRateLimiter {
 
@@ -66,20 +69,17 @@ final class SenderRateLimiter {
         return n;
     }
 
-    /** Buckets by key, least recently used first; every access under the segment's monitor. */
+    /** Buckets by key, oldest first; every access under the segment's monitor. */
     private static final class Segment {
         private final long idleNanos;
-        /** Access order: the least recently used bucket is the eldest, dropped when over capacity. */
+        /** Insertion order: the eldest bucket is dropped when over capacity. */
         private final LinkedHashMap<ConversationKey, Bucket> buckets;
-        /**
-         * When the eldest bucket was last used, or earlier (never later): lets {@link #expire} return
-         * without walking the map while no bucket can be idle long enough.
-         */
-        private long eldestUsedAt;
+        /** When the next pass over the segment drops idle buckets. */
+        private long sweepAt;
 
         Segment(int capacity, long idleNanos) {
             this.idleNanos = idleNanos;
-            this.buckets = new LinkedHashMap<>(16, 0.75f, true) {
+            this.buckets = new LinkedHashMap<>(16, 0.75f, false) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<ConversationKey, Bucket> eldest) {
                     return size() > capacity;
@@ -88,12 +88,14 @@ final class SenderRateLimiter {
         }
 
         synchronized Decision acquire(ConversationKey key, long now, int perMinute) {
-            expire(now);
+            if (buckets.isEmpty()) {
+                sweepAt = now + idleNanos;
+            } else if (now - sweepAt >= 0) {
+                sweepAt = now + idleNanos;
+                buckets.values().removeIf(b -> now - b.usedAt >= idleNanos);
+            }
             Bucket bucket = buckets.get(key);
             if (bucket == null) {
-                if (buckets.isEmpty()) {
-                    eldestUsedAt = now;
-                }
                 bucket = new Bucket(perMinute, now);
                 buckets.put(key, bucket);
             }
@@ -102,22 +104,6 @@ final class SenderRateLimiter {
 
         synchronized int size() {
             return buckets.size();
-        }
-
-        /** Drops buckets unused for the idle time; they sit at the head of the access order. */
-        private void expire(long now) {
-            if (now - eldestUsedAt < idleNanos || buckets.isEmpty()) {
-                return;
-            }
-            Iterator<Bucket> it = buckets.values().iterator();
-            while (it.hasNext()) {
-                long usedAt = it.next().usedAt;
-                if (now - usedAt < idleNanos) {
-                    eldestUsedAt = usedAt;
-                    return;
-                }
-                it.remove();
-            }
         }
     }
 
