@@ -155,11 +155,14 @@ class GuardsTest {
             limiter.acquire(new ConversationKey("9", "1666666" + i));
         }
         assertThat(limiter.size()).as("idle buckets are dropped as the segments are used").isLessThan(200);
-        advance(SenderRateLimiter.IDLE_EXPIRY.multipliedBy(2));
-        limiter.acquire(recent);
-        assertThat(limiter.acquire(recent)).as("a dropped bucket starts full").isEqualTo(Decision.REFUSED_NOTIFY);
         assertThat(limiter.acquire(recent)).as("used a second ago, so kept with its empty bucket")
                 .isEqualTo(Decision.REFUSED_NOTIFY);
+        advance(SenderRateLimiter.IDLE_EXPIRY.multipliedBy(2));
+        for (int i = 0; i < 64; i++) {
+            limiter.acquire(new ConversationKey("8", "1777777" + i));
+        }
+        assertThat(limiter.size()).as("the later buckets are dropped too once idle").isLessThan(200);
+        assertThat(limiter.acquire(recent)).as("idle for minutes: a full bucket").isEqualTo(Decision.ALLOWED);
     }
 
     @Test
