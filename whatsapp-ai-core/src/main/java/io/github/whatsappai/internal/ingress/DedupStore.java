@@ -15,23 +15,24 @@ import java.util.Map;
  * <p>When full, the <em>oldest</em> id is forgotten first. That is the property de-duplication
  * needs: Meta redelivers recent messages, so the newest ids must be the last to go. (A frequency-based
  * cache such as Caffeine's W-TinyLFU refuses to admit new one-hit keys once full, which would forget an
- * id almost as soon as it was accepted.) The ids are spread over {@value #SEGMENTS} segments, each an
+ * id almost as soon as it was accepted.) The ids are spread over up to {@value Segments#MAX} segments
+ * (at least 16 ids each), each an
  * insertion-ordered map behind its own lock holding an equal share of the capacity; expiry and
  * eviction both remove from the head, so every operation is O(1) amortised.
  */
 final class DedupStore {
 
-    private static final int SEGMENTS = Segments.COUNT;
-
-    private final Segment[] segments = new Segment[SEGMENTS];
+    private final Segment[] segments;
     private final Ticker ticker;
 
     DedupStore(int capacity, Duration window, Ticker ticker) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be positive, was " + capacity);
         }
-        int perSegment = Math.max(1, (capacity + SEGMENTS - 1) / SEGMENTS);
-        for (int i = 0; i < SEGMENTS; i++) {
+        int count = Segments.count(capacity);
+        segments = new Segment[count];
+        int perSegment = Math.max(1, (capacity + count - 1) / count);
+        for (int i = 0; i < count; i++) {
             segments[i] = new Segment(perSegment, window.toNanos());
         }
         this.ticker = ticker;
@@ -49,7 +50,7 @@ final class DedupStore {
 
     private Segment segmentFor(String id) {
         int h = id.hashCode();
-        return segments[Segments.index(h)];
+        return segments[Segments.index(h, segments.length)];
     }
 
     private static final class Segment {

@@ -11,16 +11,25 @@ package io.github.whatsappai.internal.ingress;
  */
 final class Segments {
 
-    /** Number of segments; a power of two. */
-    static final int COUNT = 16;
-    private static final int SHIFT = Integer.SIZE - Integer.numberOfTrailingZeros(COUNT);
+    /** Most segments a store uses; a power of two. Many segments keep threads from queueing on one monitor. */
+    static final int MAX = 64;
     private static final int GOLDEN = 0x9E3779B9;
 
     private Segments() {
     }
 
-    /** The segment, {@code 0 <= i < COUNT}, for a key's {@code hashCode()}. */
-    static int index(int hash) {
-        return (hash * GOLDEN) >>> SHIFT;
+    /**
+     * How many segments a store bounded to {@code capacity} entries uses: a power of two from 1 to
+     * {@value #MAX}, keeping at least 16 entries per segment so that the per-segment eviction order
+     * stays close to the store's.
+     */
+    static int count(int capacity) {
+        return Integer.highestOneBit(Math.max(1, Math.min(MAX, capacity / 16)));
+    }
+
+    /** The segment, {@code 0 <= i < count}, for a key's {@code hashCode()}; {@code count} a power of two. */
+    static int index(int hash, int count) {
+        int bits = Integer.numberOfTrailingZeros(count);
+        return (int) (((hash * GOLDEN) & 0xFFFF_FFFFL) >>> (Integer.SIZE - bits));
     }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
  * created longest ago goes first (its sender simply starts again with a full bucket). Thread-safe;
  * time comes from the injected ticker.
  *
- * <p>The buckets are spread over {@value #SEGMENTS} segments by the key's hash, each an
+ * <p>The buckets are spread over up to {@value Segments#MAX} segments by the key's hash, each an
  * insertion-ordered map behind its own lock holding an equal share of the bound. Taking a token
  * only writes the bucket's numbers: the map is not reordered on access (an access-ordered map
  * rewrites links between long-lived entries on every call, which leaves the garbage collector many
@@ -28,7 +28,6 @@ final class SenderRateLimiter {
 
     static final int MAX_SENDERS = 100_000;
     static final Duration IDLE_EXPIRY = Duration.ofMinutes(2);
-    private static final int SEGMENTS = Segments.COUNT;
     private static final long MINUTE_NANOS = Duration.ofMinutes(1).toNanos();
 
     /** The verdict for one message. */
@@ -36,28 +35,30 @@ final class SenderRateLimiter {
 
     private final int perMinute;
     private final Ticker ticker;
-    private final Segment[] segments = new Segment[SEGMENTS];
+    private final Segment[] segments;
 
     SenderRateLimiter(int perMinute, Ticker ticker) {
         this(perMinute, ticker, MAX_SENDERS);
     }
 
-    /** With another bound on the number of buckets kept (at least one per segment). */
+    /** With another bound on the number of buckets kept . */
     SenderRateLimiter(int perMinute, Ticker ticker, int maxSenders) {
         if (maxSenders <= 0) {
             throw new IllegalArgumentException("maxSenders must be positive, was " + maxSenders);
         }
         this.perMinute = perMinute;
         this.ticker = ticker;
-        int perSegment = Math.max(1, (maxSenders + SEGMENTS - 1) / SEGMENTS);
-        for (int i = 0; i < SEGMENTS; i++) {
+        int count = Segments.count(maxSenders);
+        segments = new Segment[count];
+        int perSegment = Math.max(1, (maxSenders + count - 1) / count);
+        for (int i = 0; i < count; i++) {
             segments[i] = new Segment(perSegment, IDLE_EXPIRY.toNanos());
         }
     }
 
     Decision acquire(ConversationKey key) {
         int h = key.hashCode();
-        return segments[Segments.index(h)].acquire(key, ticker.read(), perMinute);
+        return segments[Segments.index(h, segments.length)].acquire(key, ticker.read(), perMinute);
     }
 
     /** How many buckets are kept; for tests. */
