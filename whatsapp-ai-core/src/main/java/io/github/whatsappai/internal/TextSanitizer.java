@@ -22,6 +22,11 @@ import java.text.Normalizer;
  */
 public final class TextSanitizer {
 
+    /** {@link #scan} flag: the text has characters to remove. */
+    private static final int STRIP = 1;
+    /** {@link #scan} flag: the text may not be NFC. */
+    private static final int NORMALIZE = 2;
+
     private final int maxChars;
 
     /**
@@ -47,13 +52,14 @@ public final class TextSanitizer {
             return null;
         }
         String s = text;
-        if (!isPlain(s)) {
-            if (needsStrip(s)) {
-                s = strip(s);
-            }
-            if (!Normalizer.isNormalized(s, Normalizer.Form.NFC)) {
-                s = Normalizer.normalize(s, Normalizer.Form.NFC);
-            }
+        int work = scan(s);
+        if ((work & STRIP) != 0) {
+            s = strip(s);
+        }
+        // Removing characters cannot make NFC text out of NFC-safe ones non-NFC, so the scan of
+        // the original decides whether normalisation may be needed.
+        if ((work & NORMALIZE) != 0 && !Normalizer.isNormalized(s, Normalizer.Form.NFC)) {
+            s = Normalizer.normalize(s, Normalizer.Form.NFC);
         }
         return cap(s, maxChars);
     }
@@ -70,31 +76,64 @@ public final class TextSanitizer {
         return text.substring(0, end);
     }
 
-    /** Fast path: printable ASCII, newline and tab need no work (and are NFC). */
-    private static boolean isPlain(String s) {
+    /**
+     * One pass over {@code s}: whether it has characters to remove ({@link #STRIP}) and whether it
+     * has characters that may make it non-NFC ({@link #NORMALIZE}). Text made only of
+     * {@linkplain #isNfcSafe NFC-safe} characters (ASCII, Latin, common scripts, punctuation, emoji)
+     * is NFC already, so {@link Normalizer} is only consulted for the rest.
+     */
+    private static int scan(String s) {
+        int work = 0;
         for (int i = 0, n = s.length(); i < n; i++) {
             char c = s.charAt(i);
-            if ((c < 0x20 && c != '\n' && c != '\t') || c >= 0x7F) {
-                return false;
+            if (c >= 0x20 && c < 0x7F) {
+                continue;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    if (!isNfcSafe(Character.toCodePoint(c, s.charAt(++i)))) {
+                        work |= NORMALIZE;
+                    }
+                } else {
+                    work |= STRIP;
+                }
+            } else if (Character.isLowSurrogate(c) || isRemoved(c)) {
+                work |= STRIP;
+            } else if (!isNfcSafe(c)) {
+                work |= NORMALIZE;
             }
         }
-        return true;
+        return work;
     }
 
-    /** Whether {@code s} has a character to remove; most non-ASCII text (accents, emoji) has none. */
-    private static boolean needsStrip(String s) {
-        for (int i = 0, n = s.length(); i < n; i++) {
-            char c = s.charAt(i);
-            if (Character.isHighSurrogate(c)) {
-                if (i + 1 >= n || !Character.isLowSurrogate(s.charAt(i + 1))) {
-                    return true;
-                }
-                i++;
-            } else if (Character.isLowSurrogate(c) || isRemoved(c)) {
-                return true;
-            }
+    /**
+     * Whether {@code cp} is a starter (canonical combining class 0) that is "Yes" for the NFC
+     * quick check: it never changes under NFC and never composes with what precedes it. A string
+     * of such characters is NFC. Only well-known blocks are listed; everything else goes through
+     * {@link Normalizer}.
+     */
+    static boolean isNfcSafe(int cp) {
+        if (cp < 0x300) {
+            return true; // ASCII, Latin-1, Latin Extended-A/B, IPA, spacing modifiers
         }
-        return false;
+        if (cp < 0x2000) {
+            return cp >= 0x400 && cp <= 0x482 || cp >= 0x48A && cp <= 0x52F // Cyrillic letters
+                    || cp >= 0x5D0 && cp <= 0x5EA // Hebrew letters
+                    || cp >= 0x621 && cp <= 0x64A // Arabic letters
+                    || cp >= 0x660 && cp <= 0x669; // Arabic-Indic digits
+        }
+        if (cp < 0x10000) {
+            return cp >= 0x200B && cp <= 0x200F // zero-width space, (non-)joiner, LRM, RLM
+                    || cp >= 0x2010 && cp <= 0x2027 // dashes, quotes, bullet, ellipsis
+                    || cp >= 0x2030 && cp <= 0x205E // per mille, primes, other punctuation
+                    || cp >= 0x20A0 && cp <= 0x20C0 // currency signs
+                    || cp >= 0x2190 && cp <= 0x21FF // arrows
+                    || cp >= 0x2600 && cp <= 0x27BF // miscellaneous symbols, dingbats
+                    || cp >= 0x3041 && cp <= 0x3096 || cp >= 0x30A1 && cp <= 0x30FA // kana
+                    || cp >= 0x4E00 && cp <= 0x9FFF // CJK unified ideographs
+                    || cp >= 0xAC00 && cp <= 0xD7A3; // Hangul syllables
+        }
+        return cp >= 0x1F300 && cp <= 0x1FAFF; // emoji and pictographs
     }
 
     private static String strip(String s) {

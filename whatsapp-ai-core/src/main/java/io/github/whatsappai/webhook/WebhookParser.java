@@ -106,37 +106,47 @@ public final class WebhookParser {
                 problems.add("entry is not an array");
             } else {
                 for (int i = 0; i < entries.size(); i++) {
-                    readEntry(entries.get(i), "entry[" + i + "]");
+                    readEntry(entries.get(i), i);
                 }
             }
             return new WebhookDelivery(object, messages, statuses, errors, otherChanges, problems);
         }
 
-        private void readEntry(JsonNode entry, String where) {
+        private void readEntry(JsonNode entry, int i) {
             if (!entry.isObject()) {
-                problems.add(where + " is not an object");
+                problems.add(entryPath(i) + " is not an object");
                 return;
             }
             String wabaId = Json.text(entry, "id");
             JsonNode changes = entry.get("changes");
             if (changes == null || !changes.isArray()) {
-                problems.add(where + ".changes is missing or not an array");
+                problems.add(entryPath(i) + ".changes is missing or not an array");
                 return;
             }
             for (int j = 0; j < changes.size(); j++) {
-                readChange(wabaId, changes.get(j), where + ".changes[" + j + "]");
+                readChange(wabaId, changes.get(j), i, j);
             }
         }
 
-        private void readChange(String wabaId, JsonNode change, String where) {
+        /** {@code entry[i]}, built only when a problem is reported. */
+        private static String entryPath(int i) {
+            return "entry[" + i + "]";
+        }
+
+        /** {@code entry[i].changes[j]}, built only when a problem is reported. */
+        private static String changePath(int i, int j) {
+            return entryPath(i) + ".changes[" + j + "]";
+        }
+
+        private void readChange(String wabaId, JsonNode change, int i, int j) {
             if (!change.isObject()) {
-                problems.add(where + " is not an object");
+                problems.add(changePath(i, j) + " is not an object");
                 return;
             }
             String field = Json.text(change, "field");
             JsonNode value = change.get("value");
             if (field == null) {
-                problems.add(where + " has no field");
+                problems.add(changePath(i, j) + " has no field");
                 return;
             }
             if (!"messages".equals(field)) {
@@ -144,39 +154,37 @@ public final class WebhookParser {
                 return;
             }
             if (value == null || !value.isObject()) {
-                problems.add(where + ".value is missing or not an object");
+                problems.add(changePath(i, j) + ".value is missing or not an object");
                 return;
             }
             JsonNode metadata = value.path("metadata");
             BusinessNumber business = new BusinessNumber(wabaId, Json.text(metadata, "phone_number_id"),
                     Json.text(metadata, "display_phone_number"));
             Contacts contacts = Contacts.of(value.get("contacts"));
-            forEach(value, "messages", where, (node, at) -> messages.add(
-                    MessageReader.read(node, business, contacts)));
-            forEach(value, "statuses", where, (node, at) -> statuses.add(readStatus(node, business)));
-            forEach(value, "errors", where, (node, at) -> errors.add(new ChangeError(business, Json.error(node))));
+            forEach(value, "messages", i, j, node -> messages.add(MessageReader.read(node, business, contacts)));
+            forEach(value, "statuses", i, j, node -> statuses.add(readStatus(node, business)));
+            forEach(value, "errors", i, j, node -> errors.add(new ChangeError(business, Json.error(node))));
         }
 
-        private void forEach(JsonNode value, String name, String where, ItemReader reader) {
+        private void forEach(JsonNode value, String name, int i, int j, ItemReader reader) {
             JsonNode items = value.get(name);
             if (items == null || items.isNull()) {
                 return;
             }
             if (!items.isArray()) {
-                problems.add(where + ".value." + name + " is not an array");
+                problems.add(changePath(i, j) + ".value." + name + " is not an array");
                 return;
             }
             for (int k = 0; k < items.size(); k++) {
-                String at = where + ".value." + name + "[" + k + "]";
                 JsonNode item = items.get(k);
                 try {
                     if (!item.isObject()) {
                         throw new IllegalArgumentException("not an object");
                     }
-                    reader.read(item, at);
+                    reader.read(item);
                 } catch (RuntimeException e) {
                     String id = item.isObject() ? Json.text(item, "id") : null;
-                    problems.add(at + (id != null ? " (id " + id + ")" : "") + ": " + e.getMessage());
+                    problems.add(changePath(i, j) + ".value." + name + "[" + k + "]" + (id != null ? " (id " + id + ")" : "") + ": " + e.getMessage());
                 }
             }
         }
@@ -194,17 +202,25 @@ public final class WebhookParser {
     /** Reads one item of an array; throws to report it as a problem. */
     @FunctionalInterface
     private interface ItemReader {
-        void read(JsonNode item, String where);
+        void read(JsonNode item);
     }
 
-    /** {@code value.contacts[]} indexed by wa_id and by business-scoped user id. */
+    /**
+     * {@code value.contacts[]} by wa_id and by business-scoped user id. A delivery usually carries one
+     * contact, so up to {@value #SCAN_LIMIT} are searched in place; larger arrays are indexed in hash
+     * maps (a body with thousands of contacts and messages must not cost their product).
+     */
     static final class Contacts {
-        private static final Contacts NONE = new Contacts(Map.of(), Map.of());
+        static final int SCAN_LIMIT = 8;
+        private static final Contacts NONE = new Contacts(null, Map.of(), Map.of());
 
+        /** The contacts array when it is searched in place, else {@code null}. */
+        private final JsonNode small;
         private final Map<String, JsonNode> byWaId;
         private final Map<String, JsonNode> byUserId;
 
-        private Contacts(Map<String, JsonNode> byWaId, Map<String, JsonNode> byUserId) {
+        private Contacts(JsonNode small, Map<String, JsonNode> byWaId, Map<String, JsonNode> byUserId) {
+            this.small = small;
             this.byWaId = byWaId;
             this.byUserId = byUserId;
         }
@@ -212,6 +228,9 @@ public final class WebhookParser {
         static Contacts of(JsonNode contacts) {
             if (contacts == null || !contacts.isArray() || contacts.isEmpty()) {
                 return NONE;
+            }
+            if (contacts.size() <= SCAN_LIMIT) {
+                return new Contacts(contacts, null, null);
             }
             Map<String, JsonNode> byWaId = new HashMap<>();
             Map<String, JsonNode> byUserId = new HashMap<>();
@@ -225,16 +244,33 @@ public final class WebhookParser {
                     byUserId.putIfAbsent(userId, c);
                 }
             }
-            return new Contacts(byWaId, byUserId);
+            return new Contacts(null, byWaId, byUserId);
         }
 
-        /** The contact of a sender, matched by business-scoped id first, then wa_id; or {@code null}. */
+        /**
+         * The contact of a sender, matched by business-scoped id first, then wa_id (the first contact
+         * with that id in either case); or {@code null}.
+         */
         JsonNode find(String waId, String userId) {
+            if (small != null) {
+                JsonNode c = userId == null ? null : first(small, "user_id", userId);
+                return c == null && waId != null ? first(small, "wa_id", waId) : c;
+            }
             JsonNode c = userId == null ? null : byUserId.get(userId);
             if (c == null && waId != null) {
                 c = byWaId.get(waId);
             }
             return c;
+        }
+
+        private static JsonNode first(JsonNode contacts, String field, String id) {
+            for (int i = 0, n = contacts.size(); i < n; i++) {
+                JsonNode c = contacts.get(i);
+                if (id.equals(Json.text(c, field))) {
+                    return c;
+                }
+            }
+            return null;
         }
     }
 

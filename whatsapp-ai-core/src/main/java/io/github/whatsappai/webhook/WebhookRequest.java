@@ -1,9 +1,7 @@
 package io.github.whatsappai.webhook;
 
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -13,7 +11,9 @@ import java.util.TreeMap;
  * {@link io.github.whatsappai.WhatsAppAi#handle(WebhookRequest)}.
  *
  * <p>The body is the raw bytes exactly as received: the signature is computed over them, so an
- * adapter must never decode and re-encode them. Header names are case-insensitive.
+ * adapter must never decode and re-encode them. Header names are case-insensitive; the canonical
+ * constructor copies the headers into an immutable case-insensitive map (merging names that differ
+ * only in case), and skips the copy when given the {@link #headers()} of another request.
  *
  * @param method HTTP method, e.g. {@code GET} or {@code POST}
  * @param path request path, for logs only
@@ -28,13 +28,7 @@ public record WebhookRequest(String method, String path, Map<String, List<String
         Objects.requireNonNull(method, "method");
         path = path == null ? "" : path;
         queryParameters = Map.copyOf(Objects.requireNonNull(queryParameters, "queryParameters"));
-        TreeMap<String, List<String>> h = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        Objects.requireNonNull(headers, "headers").forEach((k, v) -> h.merge(k, List.copyOf(v), (a, b) -> {
-            List<String> all = new java.util.ArrayList<>(a);
-            all.addAll(b);
-            return List.copyOf(all);
-        }));
-        headers = Collections.unmodifiableMap(h);
+        headers = HeaderMap.of(Objects.requireNonNull(headers, "headers"));
         body = body == null ? new byte[0] : body;
     }
 
@@ -66,7 +60,7 @@ public record WebhookRequest(String method, String path, Map<String, List<String
 
     /** Whether this is a request with the given method, case-insensitively. */
     public boolean isMethod(String name) {
-        return method.toUpperCase(Locale.ROOT).equals(name.toUpperCase(Locale.ROOT));
+        return method.equalsIgnoreCase(name);
     }
 
     @Override

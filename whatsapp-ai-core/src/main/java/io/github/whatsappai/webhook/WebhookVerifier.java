@@ -1,6 +1,7 @@
 package io.github.whatsappai.webhook;
 
 import javax.crypto.Mac;
+import javax.crypto.ShortBufferException;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -21,7 +22,7 @@ import java.util.Objects;
  * verifier cannot be built without a secret.
  *
  * <p>Thread-safe: the HMAC keys are prepared once and each thread reuses its own {@link Mac}
- * instances.
+ * instances and digest buffers, so a check allocates nothing.
  */
 public final class WebhookVerifier {
 
@@ -58,7 +59,7 @@ public final class WebhookVerifier {
 
     private final List<SecretKeySpec> keys;
     private final byte[] verifyTokenDigest;
-    private final ThreadLocal<Mac[]> macs;
+    private final ThreadLocal<PerThread> perThread;
 
     /**
      * Creates a verifier.
@@ -82,7 +83,7 @@ public final class WebhookVerifier {
         }
         this.keys = List.copyOf(k);
         this.verifyTokenDigest = sha256(verifyToken.getBytes(StandardCharsets.UTF_8));
-        this.macs = ThreadLocal.withInitial(this::newMacs);
+        this.perThread = ThreadLocal.withInitial(() -> new PerThread(newMacs()));
     }
 
     /**
@@ -97,16 +98,21 @@ public final class WebhookVerifier {
         if (signatureHeader == null || signatureHeader.isBlank()) {
             return SignatureCheck.MISSING;
         }
-        byte[] expected = decode(signatureHeader.strip());
-        if (expected == null) {
+        PerThread state = perThread.get();
+        if (!decode(signatureHeader.strip(), state.expected)) {
             return SignatureCheck.MALFORMED;
         }
         boolean matched = false;
         // Every secret is tried, without stopping at the first match, so timing does not tell
         // which secret signed the body.
-        for (Mac mac : macs.get()) {
+        for (Mac mac : state.macs) {
             mac.update(body);
-            matched |= MessageDigest.isEqual(mac.doFinal(), expected);
+            try {
+                mac.doFinal(state.actual, 0);
+            } catch (ShortBufferException e) {
+                throw new IllegalStateException("HmacSHA256 produced more than " + DIGEST_BYTES + " bytes", e);
+            }
+            matched |= MessageDigest.isEqual(state.actual, state.expected);
         }
         return matched ? SignatureCheck.VALID : SignatureCheck.MISMATCH;
     }
@@ -124,23 +130,25 @@ public final class WebhookVerifier {
         return "subscribe".equals(mode) && tokenMatches;
     }
 
-    /** Decodes {@code sha256=<64 hex>} (prefix and hex in either case) into 32 bytes, or {@code null}. */
-    private static byte[] decode(String header) {
+    /**
+     * Decodes {@code sha256=<64 hex>} (prefix and hex in either case) into {@code out}'s 32 bytes;
+     * {@code false} when the header is malformed.
+     */
+    private static boolean decode(String header, byte[] out) {
         if (header.length() != SIGNATURE_PREFIX.length() + 2 * DIGEST_BYTES
                 || !header.regionMatches(true, 0, SIGNATURE_PREFIX, 0, SIGNATURE_PREFIX.length())) {
-            return null;
+            return false;
         }
-        byte[] out = new byte[DIGEST_BYTES];
         int p = SIGNATURE_PREFIX.length();
         for (int i = 0; i < DIGEST_BYTES; i++) {
             int hi = hex(header.charAt(p + 2 * i));
             int lo = hex(header.charAt(p + 2 * i + 1));
             if (hi < 0 || lo < 0) {
-                return null;
+                return false;
             }
             out[i] = (byte) (hi << 4 | lo);
         }
-        return out;
+        return true;
     }
 
     /** ASCII hex only: {@link Character#digit} would also accept non-ASCII digits. */
@@ -168,6 +176,17 @@ public final class WebhookVerifier {
             throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
         }
         return out;
+    }
+
+    /** One thread's MACs (one per secret) and digest buffers. */
+    private static final class PerThread {
+        final Mac[] macs;
+        final byte[] expected = new byte[DIGEST_BYTES];
+        final byte[] actual = new byte[DIGEST_BYTES];
+
+        PerThread(Mac[] macs) {
+            this.macs = macs;
+        }
     }
 
     private static byte[] sha256(byte[] data) {

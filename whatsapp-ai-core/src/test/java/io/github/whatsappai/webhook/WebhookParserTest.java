@@ -304,6 +304,34 @@ class WebhookParserTest {
     }
 
     @Test
+    void contactsAreMatchedTheSameWayInSmallAndLargeArrays() {
+        for (int others : new int[]{0, 3, WebhookParser.Contacts.SCAN_LIMIT, 40}) {
+            StringBuilder contacts = new StringBuilder();
+            for (int i = 0; i < others; i++) {
+                contacts.append("{\"profile\":{\"name\":\"Other").append(i).append("\"},\"wa_id\":\"1555556")
+                        .append(String.format("%04d", i)).append("\"},");
+            }
+            contacts.append("{\"profile\":{\"name\":\"ByWaId\"},\"wa_id\":\"15555550123\"},")
+                    .append("{\"profile\":{\"name\":\"Second\"},\"wa_id\":\"15555550123\"},")
+                    .append("\"not an object\",")
+                    .append("{\"profile\":{\"name\":\"ByUserId\"},\"wa_id\":\"15555550777\",\"user_id\":\"US.42\"}");
+            WebhookDelivery d = parse(parser, "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\","
+                    + "\"changes\":[{\"field\":\"messages\",\"value\":{\"metadata\":{\"phone_number_id\":\"2\"},"
+                    + "\"contacts\":[" + contacts + "],\"messages\":["
+                    + "{\"from\":\"15555550123\",\"id\":\"wamid.1\",\"type\":\"text\",\"text\":{\"body\":\"a\"}},"
+                    + "{\"from\":\"15555550777\",\"from_user_id\":\"US.42\",\"id\":\"wamid.2\",\"type\":\"text\","
+                    + "\"text\":{\"body\":\"b\"}},"
+                    + "{\"from_user_id\":\"US.43\",\"id\":\"wamid.3\",\"type\":\"text\",\"text\":{\"body\":\"c\"}}"
+                    + "]}}]}]}");
+            assertThat(d.problems()).as("%d other contacts", others).isEmpty();
+            assertThat(d.messages().get(0).sender().profileName()).as("first contact with the wa_id")
+                    .isEqualTo("ByWaId");
+            assertThat(d.messages().get(1).sender().profileName()).isEqualTo("ByUserId");
+            assertThat(d.messages().get(2).sender()).as("no contact").isEqualTo(new Sender(null, "US.43", null, null, null));
+        }
+    }
+
+    @Test
     void unknownTypesAndLegacyUnknownAreKept() {
         WebhookDelivery d = parse(parser, "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"1\","
                 + "\"changes\":[{\"field\":\"messages\",\"value\":{\"metadata\":{\"phone_number_id\":\"2\"},"

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,7 +97,49 @@ public final class WebhookServletAdapter {
     public WebhookRequest toWebhookRequest(HttpServletRequest request) throws IOException {
         String method = request.getMethod();
         byte[] body = "GET".equals(method) || "HEAD".equals(method) ? new byte[0] : readBody(request, maxBodyBytes);
-        return new WebhookRequest(method, request.getRequestURI(), queryParameters(request), headers(request), body);
+        return new WebhookRequest(method, request.getRequestURI(), queryParameters(request), headerValues(request),
+                body);
+    }
+
+    /**
+     * The headers for {@link WebhookRequest}, whose constructor copies them into its own case-insensitive
+     * map: a plain hash map (the container already gives each name once) with immutable single-value lists,
+     * so that copy has nothing more to copy.
+     */
+    private static Map<String, List<String>> headerValues(HttpServletRequest request) {
+        Enumeration<String> names = request.getHeaderNames();
+        if (names == null) {
+            return Map.of();
+        }
+        Map<String, List<String>> headers = new HashMap<>();
+        while (names.hasMoreElements()) {
+            String name = names.nextElement();
+            Enumeration<String> each = request.getHeaders(name);
+            if (each == null || !each.hasMoreElements()) {
+                headers.merge(name, List.of(), WebhookServletAdapter::concat);
+                continue;
+            }
+            String first = each.nextElement();
+            List<String> values;
+            if (each.hasMoreElements()) {
+                List<String> all = new ArrayList<>(2);
+                all.add(first);
+                while (each.hasMoreElements()) {
+                    all.add(each.nextElement());
+                }
+                values = all;
+            } else {
+                values = List.of(first);
+            }
+            headers.merge(name, values, WebhookServletAdapter::concat);
+        }
+        return headers;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /**

@@ -15,23 +15,24 @@ import java.util.Map;
  * <p>When full, the <em>oldest</em> id is forgotten first. That is the property de-duplication
  * needs: Meta redelivers recent messages, so the newest ids must be the last to go. (A frequency-based
  * cache such as Caffeine's W-TinyLFU refuses to admit new one-hit keys once full, which would forget an
- * id almost as soon as it was accepted.) The ids are spread over {@value #SEGMENTS} segments, each an
+ * id almost as soon as it was accepted.) The ids are spread over up to {@value Segments#MAX} segments
+ * (at least 16 ids each), each an
  * insertion-ordered map behind its own lock holding an equal share of the capacity; expiry and
  * eviction both remove from the head, so every operation is O(1) amortised.
  */
 final class DedupStore {
 
-    private static final int SEGMENTS = 16;
-
-    private final Segment[] segments = new Segment[SEGMENTS];
+    private final Segment[] segments;
     private final Ticker ticker;
 
     DedupStore(int capacity, Duration window, Ticker ticker) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be positive, was " + capacity);
         }
-        int perSegment = Math.max(1, (capacity + SEGMENTS - 1) / SEGMENTS);
-        for (int i = 0; i < SEGMENTS; i++) {
+        int count = Segments.count(capacity);
+        segments = new Segment[count];
+        int perSegment = Math.max(1, (capacity + count - 1) / count);
+        for (int i = 0; i < count; i++) {
             segments[i] = new Segment(perSegment, window.toNanos());
         }
         this.ticker = ticker;
@@ -49,40 +50,53 @@ final class DedupStore {
 
     private Segment segmentFor(String id) {
         int h = id.hashCode();
-        return segments[(h ^ (h >>> 16)) & (SEGMENTS - 1)];
+        return segments[Segments.index(h, segments.length)];
     }
 
     private static final class Segment {
-        private final int capacity;
         private final long windowNanos;
-        /** Id → when it was first seen; insertion order is age order. */
-        private final LinkedHashMap<String, Long> seenAt = new LinkedHashMap<>();
+        /** Id → when it was first seen; insertion order is age order; the eldest goes when over capacity. */
+        private final LinkedHashMap<String, Long> seenAt;
+        /**
+         * When the eldest id was seen, or earlier (never later): lets {@link #expire} return without
+         * walking the map while nothing can have expired.
+         */
+        private long eldestAt;
 
         Segment(int capacity, long windowNanos) {
-            this.capacity = capacity;
             this.windowNanos = windowNanos;
+            this.seenAt = new LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                    return size() > capacity;
+                }
+            };
         }
 
         synchronized boolean putIfAbsent(String id, long now) {
             expire(now);
-            if (seenAt.putIfAbsent(id, now) != null) {
-                return false;
+            if (seenAt.isEmpty()) {
+                eldestAt = now;
             }
-            if (seenAt.size() > capacity) {
-                Iterator<String> eldest = seenAt.keySet().iterator();
-                eldest.next();
-                eldest.remove();
-            }
-            return true;
+            return seenAt.putIfAbsent(id, now) == null;
         }
 
         synchronized void remove(String id) {
             seenAt.remove(id);
         }
 
+        /** Drops the ids seen a window ago or earlier; they sit at the head of the insertion order. */
         private void expire(long now) {
-            Iterator<Map.Entry<String, Long>> it = seenAt.entrySet().iterator();
-            while (it.hasNext() && now - it.next().getValue() >= windowNanos) {
+            if (now - eldestAt < windowNanos || seenAt.isEmpty()) {
+                return;
+            }
+            Iterator<Long> it = seenAt.values().iterator();
+            while (it.hasNext()) {
+                long at = it.next();
+                if (now - at < windowNanos) {
+                    eldestAt = at;
+                    return;
+                }
                 it.remove();
             }
         }

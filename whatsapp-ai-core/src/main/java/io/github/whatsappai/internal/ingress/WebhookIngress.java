@@ -170,29 +170,36 @@ public final class WebhookIngress {
         for (String problem : delivery.problems()) {
             emit(new Event.PayloadProblem(problem));
         }
-        Set<BusinessNumber> foreignReported = new HashSet<>();
+        // Filled only when a delivery for another number arrives; created then.
+        Set<BusinessNumber> foreignReported = null;
         for (OtherChange change : delivery.otherChanges()) {
             if (isOurWaba(change.wabaId())) {
                 emit(new Event.OtherChangeReceived(change));
             } else {
-                reportForeign(new BusinessNumber(change.wabaId(), null, null), foreignReported);
+                foreignReported = reportForeign(new BusinessNumber(change.wabaId(), null, null), foreignReported);
             }
         }
         for (ChangeError error : delivery.errors()) {
-            if (isOurs(error.business(), foreignReported)) {
+            if (isOurs(error.business())) {
                 emit(new Event.WebhookErrorReceived(error));
+            } else {
+                foreignReported = reportForeign(error.business(), foreignReported);
             }
         }
         for (StatusUpdate status : delivery.statuses()) {
-            if (isOurs(status.business(), foreignReported)) {
+            if (isOurs(status.business())) {
                 receiveStatus(status);
+            } else {
+                foreignReported = reportForeign(status.business(), foreignReported);
             }
         }
         Instant now = clock.instant();
         boolean handOffFailed = false;
         for (InboundMessage message : delivery.messages()) {
-            if (isOurs(message.business(), foreignReported)) {
+            if (isOurs(message.business())) {
                 handOffFailed |= !receiveMessage(message, now);
+            } else {
+                foreignReported = reportForeign(message.business(), foreignReported);
             }
         }
         return handOffFailed ? WebhookResponse.text(503, "Service Unavailable") : OK;
@@ -268,13 +275,9 @@ public final class WebhookIngress {
                 || m.content() instanceof UnknownContent;
     }
 
-    private boolean isOurs(BusinessNumber business, Set<BusinessNumber> foreignReported) {
-        if (business.phoneNumberId() != null && config.phoneNumberIds().contains(business.phoneNumberId())
-                && isOurWaba(business.wabaId())) {
-            return true;
-        }
-        reportForeign(business, foreignReported);
-        return false;
+    private boolean isOurs(BusinessNumber business) {
+        return business.phoneNumberId() != null && config.phoneNumberIds().contains(business.phoneNumberId())
+                && isOurWaba(business.wabaId());
     }
 
     private boolean isOurWaba(String wabaId) {
@@ -282,10 +285,18 @@ public final class WebhookIngress {
                 || wabaId != null && config.businessAccountIds().contains(wabaId);
     }
 
-    private void reportForeign(BusinessNumber business, Set<BusinessNumber> reported) {
-        if (reported.add(new BusinessNumber(business.wabaId(), business.phoneNumberId(), null))) {
+    /**
+     * Reports a delivery for a number we do not serve, once per number and POST.
+     *
+     * @param reported the numbers reported for this POST so far, or {@code null} before the first
+     * @return the set of reported numbers, created on first use
+     */
+    private Set<BusinessNumber> reportForeign(BusinessNumber business, Set<BusinessNumber> reported) {
+        Set<BusinessNumber> seen = reported != null ? reported : new HashSet<>();
+        if (seen.add(new BusinessNumber(business.wabaId(), business.phoneNumberId(), null))) {
             emit(new Event.ForeignDeliveryIgnored(business.wabaId(), business.phoneNumberId()));
         }
+        return seen;
     }
 
     private void emit(Event event) {

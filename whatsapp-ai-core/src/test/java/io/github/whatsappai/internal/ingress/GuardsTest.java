@@ -76,6 +76,29 @@ class GuardsTest {
     }
 
     @Test
+    void dedupExpiresIdsAfterEvictionsAndForgets() {
+        DedupStore store = new DedupStore(160, Duration.ofMinutes(10), ticker);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(store.firstSighting("early" + i)).isTrue();
+            advance(Duration.ofMillis(100));
+        }
+        store.forget("early999");
+        advance(Duration.ofMinutes(9));
+        int stillKnown = 0;
+        for (int i = 900; i < 1000; i++) {
+            if (!store.firstSighting("early" + i)) {
+                stillKnown++;
+            }
+        }
+        assertThat(stillKnown).as("recent ids kept through evictions; the forgotten one is new again")
+                .isBetween(80, 99);
+        advance(Duration.ofMinutes(10));
+        for (int i = 900; i < 1000; i++) {
+            assertThat(store.firstSighting("early" + i)).as("expired after the window").isTrue();
+        }
+    }
+
+    @Test
     void rateLimiterRefillsContinuouslyAndNotifiesOncePerMinute() {
         SenderRateLimiter limiter = new SenderRateLimiter(3, ticker);
         ConversationKey alex = new ConversationKey("1", "15555550123");
@@ -98,6 +121,114 @@ class GuardsTest {
             assertThat(limiter.acquire(alex)).as("never more than the bucket size").isEqualTo(Decision.ALLOWED);
         }
         assertThat(limiter.acquire(alex)).isEqualTo(Decision.REFUSED_NOTIFY);
+    }
+
+    @Test
+    void rateLimiterKeepsIndependentBucketsPerKey() {
+        SenderRateLimiter limiter = new SenderRateLimiter(2, ticker);
+        for (int i = 0; i < 500; i++) {
+            ConversationKey key = new ConversationKey("1", "1555555" + i);
+            assertThat(limiter.acquire(key)).isEqualTo(Decision.ALLOWED);
+            assertThat(limiter.acquire(key)).isEqualTo(Decision.ALLOWED);
+        }
+        for (int i = 0; i < 500; i++) {
+            assertThat(limiter.acquire(new ConversationKey("1", "1555555" + i))).isEqualTo(Decision.REFUSED_NOTIFY);
+        }
+        assertThat(limiter.acquire(new ConversationKey("2", "15555550"))).as("another business number")
+                .isEqualTo(Decision.ALLOWED);
+        assertThat(limiter.size()).isEqualTo(501);
+    }
+
+    @Test
+    void rateLimiterDropsIdleBucketsLazily() {
+        SenderRateLimiter limiter = new SenderRateLimiter(1, ticker);
+        for (int i = 0; i < 1000; i++) {
+            limiter.acquire(new ConversationKey("1", "1555555" + i));
+        }
+        assertThat(limiter.size()).isEqualTo(1000);
+        advance(SenderRateLimiter.IDLE_EXPIRY.minusSeconds(1));
+        ConversationKey recent = new ConversationKey("1", "15555550");
+        assertThat(limiter.acquire(recent)).as("refilled after a minute").isEqualTo(Decision.ALLOWED);
+        assertThat(limiter.size()).as("nothing idle long enough yet").isEqualTo(1000);
+        advance(Duration.ofSeconds(1));
+        for (int i = 0; i < 512; i++) {
+            limiter.acquire(new ConversationKey("9", "1666666" + i));
+        }
+        assertThat(limiter.size()).as("idle buckets are dropped as the segments are used").isLessThan(600);
+        assertThat(limiter.acquire(recent)).as("used a second ago, so kept with its empty bucket")
+                .isEqualTo(Decision.REFUSED_NOTIFY);
+        advance(SenderRateLimiter.IDLE_EXPIRY.multipliedBy(2));
+        for (int i = 0; i < 512; i++) {
+            limiter.acquire(new ConversationKey("8", "1777777" + i));
+        }
+        assertThat(limiter.size()).as("the later buckets are dropped too once idle").isLessThan(600);
+        assertThat(limiter.acquire(recent)).as("idle for minutes: a full bucket").isEqualTo(Decision.ALLOWED);
+    }
+
+    @Test
+    void rateLimiterIsBoundedAndForgetsTheOldestBucketsFirst() {
+        SenderRateLimiter limiter = new SenderRateLimiter(1, ticker, 1600);
+        for (int i = 0; i < 20_000; i++) {
+            assertThat(limiter.acquire(new ConversationKey("1", "1555555" + i))).isEqualTo(Decision.ALLOWED);
+        }
+        assertThat(limiter.size()).isLessThanOrEqualTo(1600);
+        int kept = 0;
+        for (int i = 19_900; i < 20_000; i++) {
+            if (limiter.acquire(new ConversationKey("1", "1555555" + i)) != Decision.ALLOWED) {
+                kept++;
+            }
+        }
+        assertThat(kept).as("the newest senders are still limited").isEqualTo(100);
+        int forgotten = 0;
+        for (int i = 0; i < 1000; i++) {
+            if (limiter.acquire(new ConversationKey("1", "1555555" + i)) == Decision.ALLOWED) {
+                forgotten++;
+            }
+        }
+        assertThat(forgotten).as("the oldest senders went first").isEqualTo(1000);
+    }
+
+    @Test
+    void rateLimiterCountsEveryCallUnderConcurrency() throws Exception {
+        SenderRateLimiter limiter = new SenderRateLimiter(1000, ticker);
+        ConversationKey key = new ConversationKey("1", "15555550123");
+        java.util.concurrent.atomic.AtomicInteger allowed = new java.util.concurrent.atomic.AtomicInteger();
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 500; i++) {
+                    if (limiter.acquire(key) == Decision.ALLOWED) {
+                        allowed.incrementAndGet();
+                    }
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(allowed.get()).as("exactly the bucket size, time standing still").isEqualTo(1000);
+    }
+
+    @Test
+    void identityCharacterChecks() {
+        assertThat(IdentityValidator.isWaId("1234567")).isTrue();
+        assertThat(IdentityValidator.isWaId("123456789012345")).isTrue();
+        assertThat(IdentityValidator.isWaId("123456")).isFalse();
+        assertThat(IdentityValidator.isWaId("1234567890123456")).isFalse();
+        assertThat(IdentityValidator.isWaId("+15555550123")).isFalse();
+        assertThat(IdentityValidator.isWaId("1555555 123")).isFalse();
+        assertThat(IdentityValidator.isBsuid("US.1")).isTrue();
+        assertThat(IdentityValidator.isBsuid("US.ENT.abcXYZ.09")).isTrue();
+        assertThat(IdentityValidator.isBsuid("US." + "a".repeat(128))).isTrue();
+        assertThat(IdentityValidator.isBsuid("US." + "a".repeat(129))).isFalse();
+        assertThat(IdentityValidator.isBsuid("US.")).isFalse();
+        assertThat(IdentityValidator.isBsuid("us.1349")).isFalse();
+        assertThat(IdentityValidator.isBsuid("USA.1349")).isFalse();
+        assertThat(IdentityValidator.isBsuid("US-1349")).isFalse();
+        assertThat(IdentityValidator.isBsuid("US.13_49")).isFalse();
+        assertThat(IdentityValidator.isBsuid("US.13\u00e949")).isFalse();
+        assertThat(IdentityValidator.isBsuid("\u00c9S.1349")).isFalse();
     }
 
     @Test

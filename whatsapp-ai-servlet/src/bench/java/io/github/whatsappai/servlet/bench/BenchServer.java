@@ -32,9 +32,8 @@ import java.util.concurrent.atomic.LongAdder;
  *   <li>maximum message age 7 days (the generator stamps deliveries an hour before generation);</li>
  *   <li>de-duplication capacity 1 000, far below the 100 000 deliveries of the data file, so that a
  *       message id has almost always been evicted before wrk cycles back to it and requests take the
- *       accept path. (The store is a size-bounded Caffeine cache: its TinyLFU admission keeps some old
- *       ids rather than the newest, so a capacity of half the file still sent about half of the
- *       requests down the duplicate path.) Duplicates are counted and printed on shutdown.</li>
+ *       accept path (the store forgets the oldest ids first). Duplicates are counted and printed on
+ *       shutdown.</li>
  * </ul>
  * The Jetty set-up (thread pool 200/8, no server version header) matches the harness's LIMIT anchor.
  *
