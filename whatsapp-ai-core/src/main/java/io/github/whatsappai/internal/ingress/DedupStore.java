@@ -3,101 +3,104 @@ package io.github.whatsappai.internal.ingress;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import java.time.Duration;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Remembers ids already seen: atomic put-if-absent, bounded by count, each id kept for a window
  * (the stale-message age plus a margin, so a redelivery is caught either here or by the stale
- * guard). Thread-safe.
+ * guard). Thread-safe and lock-free: it sits on the webhook request thread, where a thread that
+ * waited for a lock held by a preempted thread would add tens of milliseconds on a busy machine.
  *
  * <p>When full, the <em>oldest</em> id is forgotten first. That is the property de-duplication
  * needs: Meta redelivers recent messages, so the newest ids must be the last to go. (A frequency-based
  * cache such as Caffeine's W-TinyLFU refuses to admit new one-hit keys once full, which would forget an
- * id almost as soon as it was accepted.) The ids are spread over up to {@value Segments#MAX} segments
- * (at least 16 ids each), each an
- * insertion-ordered map behind its own lock holding an equal share of the capacity; expiry and
- * eviction both remove from the head, so every operation is O(1) amortised.
+ * id almost as soon as it was accepted.) A concurrent map answers "seen?" atomically; a queue keeps
+ * the ids in the order they were first seen, and expiry and eviction both take from its head. A queue
+ * entry whose id was forgotten or seen anew after expiring no longer matches the map and is skipped,
+ * so every operation is O(1) amortised.
  */
 final class DedupStore {
 
-    private final Segment[] segments;
+    private final ConcurrentHashMap<String, Seen> seenAt;
+    private final ConcurrentLinkedQueue<Seen> order = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    private final int capacity;
+    private final long windowNanos;
     private final Ticker ticker;
+
+    /**
+     * One sighting. Compared by identity, so a queue entry matches only the very sighting it was made
+     * for, never a later sighting of the same id at the same instant.
+     */
+    private static final class Seen {
+        final String id;
+        final long at;
+
+        Seen(String id, long at) {
+            this.id = id;
+            this.at = at;
+        }
+    }
 
     DedupStore(int capacity, Duration window, Ticker ticker) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be positive, was " + capacity);
         }
-        int count = Segments.count(capacity);
-        segments = new Segment[count];
-        int perSegment = Math.max(1, (capacity + count - 1) / count);
-        for (int i = 0; i < count; i++) {
-            segments[i] = new Segment(perSegment, window.toNanos());
-        }
+        this.capacity = capacity;
+        this.windowNanos = window.toNanos();
         this.ticker = ticker;
+        this.seenAt = new ConcurrentHashMap<>(Math.min(capacity, 1 << 16));
     }
 
     /** Records {@code id}; {@code true} the first time it is seen within the window. */
     boolean firstSighting(String id) {
-        return segmentFor(id).putIfAbsent(id, ticker.read());
+        long now = ticker.read();
+        expire(now);
+        Seen sighting = new Seen(id, now);
+        Seen previous = seenAt.putIfAbsent(id, sighting);
+        if (previous != null) {
+            if (now - previous.at < windowNanos || !seenAt.replace(id, previous, sighting)) {
+                return false;
+            }
+            order.add(sighting);
+            return true;
+        }
+        order.add(sighting);
+        if (size.incrementAndGet() > capacity) {
+            evictEldest();
+        }
+        return true;
     }
 
     /** Forgets {@code id}, so its redelivery is processed again (after a failed hand-off). */
     void forget(String id) {
-        segmentFor(id).remove(id);
-    }
-
-    private Segment segmentFor(String id) {
-        int h = id.hashCode();
-        return segments[Segments.index(h, segments.length)];
-    }
-
-    private static final class Segment {
-        private final long windowNanos;
-        /** Id → when it was first seen; insertion order is age order; the eldest goes when over capacity. */
-        private final LinkedHashMap<String, Long> seenAt;
-        /**
-         * When the eldest id was seen, or earlier (never later): lets {@link #expire} return without
-         * walking the map while nothing can have expired.
-         */
-        private long eldestAt;
-
-        Segment(int capacity, long windowNanos) {
-            this.windowNanos = windowNanos;
-            this.seenAt = new LinkedHashMap<>(16, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-                    return size() > capacity;
-                }
-            };
+        if (seenAt.remove(id) != null) {
+            size.decrementAndGet();
         }
+    }
 
-        synchronized boolean putIfAbsent(String id, long now) {
-            expire(now);
-            if (seenAt.isEmpty()) {
-                eldestAt = now;
+    /** How many ids are remembered; for tests. */
+    int size() {
+        return size.get();
+    }
+
+    /** Drops the ids first seen a window ago or earlier: they are at the head of the queue. */
+    private void expire(long now) {
+        for (Seen head = order.peek(); head != null && now - head.at >= windowNanos; head = order.peek()) {
+            if (order.remove(head) && seenAt.remove(head.id, head)) {
+                size.decrementAndGet();
             }
-            return seenAt.putIfAbsent(id, now) == null;
         }
+    }
 
-        synchronized void remove(String id) {
-            seenAt.remove(id);
-        }
-
-        /** Drops the ids seen a window ago or earlier; they sit at the head of the insertion order. */
-        private void expire(long now) {
-            if (now - eldestAt < windowNanos || seenAt.isEmpty()) {
+    /** Drops the oldest id still remembered, skipping queue entries that no longer match. */
+    private void evictEldest() {
+        for (Seen head = order.poll(); head != null; head = order.poll()) {
+            if (seenAt.remove(head.id, head)) {
+                size.decrementAndGet();
                 return;
-            }
-            Iterator<Long> it = seenAt.values().iterator();
-            while (it.hasNext()) {
-                long at = it.next();
-                if (now - at < windowNanos) {
-                    eldestAt = at;
-                    return;
-                }
-                it.remove();
             }
         }
     }

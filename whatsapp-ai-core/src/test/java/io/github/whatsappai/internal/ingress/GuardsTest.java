@@ -54,6 +54,53 @@ class GuardsTest {
     }
 
     @Test
+    void dedupSkipsStaleQueueEntriesOfForgottenIdsSeenAgainAtTheSameInstant() {
+        DedupStore store = new DedupStore(3, Duration.ofHours(1), ticker);
+        assertThat(store.firstSighting("a")).isTrue();
+        assertThat(store.firstSighting("b")).isTrue();
+        assertThat(store.firstSighting("c")).isTrue();
+        store.forget("b");
+        assertThat(store.firstSighting("b")).as("forgotten, so new again").isTrue();
+        assertThat(store.firstSighting("d")).isTrue();
+        assertThat(store.size()).isEqualTo(3);
+        assertThat(store.firstSighting("b")).as("the new sighting of b survived the eviction").isFalse();
+        assertThat(store.firstSighting("d")).isFalse();
+        assertThat(store.firstSighting("a")).as("the oldest went first").isTrue();
+    }
+
+    @Test
+    void dedupIsAtomicUnderConcurrency() throws Exception {
+        DedupStore store = new DedupStore(10_000, Duration.ofHours(1), ticker);
+        int threads = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<Integer>> firsts = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                firsts.add(pool.submit(() -> {
+                    start.await();
+                    int mine = 0;
+                    for (int i = 0; i < 5_000; i++) {
+                        if (store.firstSighting("wamid." + i)) {
+                            mine++;
+                        }
+                    }
+                    return mine;
+                }));
+            }
+            start.countDown();
+            int total = 0;
+            for (var f : firsts) {
+                total += f.get();
+            }
+            assertThat(total).as("each id is a first sighting exactly once").isEqualTo(5_000);
+            assertThat(store.size()).isEqualTo(5_000);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void dedupForgetsTheOldestIdsFirstWhenFull() {
         DedupStore store = new DedupStore(16_000, Duration.ofHours(25), ticker);
         for (int i = 0; i < 20_000; i++) {
