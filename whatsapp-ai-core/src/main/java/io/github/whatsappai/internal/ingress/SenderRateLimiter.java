@@ -4,8 +4,10 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.whatsappai.webhook.model.ConversationKey;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One token bucket per conversation key: {@code perMinute} tokens, refilled continuously at
@@ -16,13 +18,13 @@ import java.util.Map;
  * created longest ago goes first (its sender simply starts again with a full bucket). Thread-safe;
  * time comes from the injected ticker.
  *
- * <p>The buckets are spread over up to {@value Segments#MAX} segments by the key's hash, each an
- * insertion-ordered map behind its own lock holding an equal share of the bound. Taking a token
- * only writes the bucket's numbers: the map is not reordered on access (an access-ordered map
- * rewrites links between long-lived entries on every call, which leaves the garbage collector many
- * dirty cards to scan at each young collection and lengthens its pauses). Instead each segment drops
- * its idle buckets in one pass at most once per idle period, so every call is O(1) amortised and
- * nothing runs in the background.
+ * <p>No lock is shared between senders: a concurrent map finds the bucket and each bucket guards its
+ * own numbers, so only messages of the same sender ever wait for each other (on the webhook request
+ * thread, a thread waiting for a lock held by a preempted thread would add tens of milliseconds on a
+ * busy machine). The map is never reordered on access (an access-ordered structure rewrites links
+ * between long-lived entries on every call, which leaves the garbage collector many dirty cards to
+ * scan at each young collection). A queue keeps the buckets in creation order for the bound; once per
+ * idle period, the caller that finds the sweep due drops the idle buckets in one pass.
  */
 final class SenderRateLimiter {
 
@@ -34,95 +36,97 @@ final class SenderRateLimiter {
     enum Decision { ALLOWED, REFUSED_NOTIFY, REFUSED_SILENT }
 
     private final int perMinute;
+    private final int maxSenders;
+    private final long idleNanos;
     private final Ticker ticker;
-    private final Segment[] segments;
+    private final ConcurrentHashMap<ConversationKey, Bucket> buckets = new ConcurrentHashMap<>();
+    /** Buckets in creation order; entries of buckets already dropped are skipped. */
+    private final ConcurrentLinkedQueue<Bucket> created = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger size = new AtomicInteger();
+    /** When the next pass drops idle buckets. */
+    private final AtomicLong sweepAt;
 
     SenderRateLimiter(int perMinute, Ticker ticker) {
         this(perMinute, ticker, MAX_SENDERS);
     }
 
-    /** With another bound on the number of buckets kept . */
+    /** With another bound on the number of buckets kept. */
     SenderRateLimiter(int perMinute, Ticker ticker, int maxSenders) {
         if (maxSenders <= 0) {
             throw new IllegalArgumentException("maxSenders must be positive, was " + maxSenders);
         }
         this.perMinute = perMinute;
+        this.maxSenders = maxSenders;
+        this.idleNanos = IDLE_EXPIRY.toNanos();
         this.ticker = ticker;
-        int count = Segments.count(maxSenders);
-        segments = new Segment[count];
-        int perSegment = Math.max(1, (maxSenders + count - 1) / count);
-        for (int i = 0; i < count; i++) {
-            segments[i] = new Segment(perSegment, IDLE_EXPIRY.toNanos());
-        }
+        this.sweepAt = new AtomicLong(ticker.read() + idleNanos);
     }
 
     Decision acquire(ConversationKey key) {
-        int h = key.hashCode();
-        return segments[Segments.index(h, segments.length)].acquire(key, ticker.read(), perMinute);
+        long now = ticker.read();
+        long due = sweepAt.get();
+        if (now - due >= 0 && sweepAt.compareAndSet(due, now + idleNanos)) {
+            sweep(now);
+        }
+        Bucket bucket = buckets.get(key);
+        if (bucket == null) {
+            Bucket fresh = new Bucket(key, perMinute, now);
+            bucket = buckets.putIfAbsent(key, fresh);
+            if (bucket == null) {
+                bucket = fresh;
+                created.add(fresh);
+                if (size.incrementAndGet() > maxSenders) {
+                    evictEldest();
+                }
+            }
+        }
+        return bucket.take(now, perMinute);
     }
 
     /** How many buckets are kept; for tests. */
     int size() {
-        int n = 0;
-        for (Segment s : segments) {
-            n += s.size();
-        }
-        return n;
+        return size.get();
     }
 
-    /** Buckets by key, oldest first; every access under the segment's monitor. */
-    private static final class Segment {
-        private final long idleNanos;
-        /** Insertion order: the eldest bucket is dropped when over capacity. */
-        private final LinkedHashMap<ConversationKey, Bucket> buckets;
-        /** When the next pass over the segment drops idle buckets. */
-        private long sweepAt;
-
-        Segment(int capacity, long idleNanos) {
-            this.idleNanos = idleNanos;
-            this.buckets = new LinkedHashMap<>(16, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<ConversationKey, Bucket> eldest) {
-                    return size() > capacity;
-                }
-            };
-        }
-
-        synchronized Decision acquire(ConversationKey key, long now, int perMinute) {
-            if (buckets.isEmpty()) {
-                sweepAt = now + idleNanos;
-            } else if (now - sweepAt >= 0) {
-                sweepAt = now + idleNanos;
-                buckets.values().removeIf(b -> now - b.usedAt >= idleNanos);
+    private void sweep(long now) {
+        for (Bucket b : buckets.values()) {
+            if (b.idleSince(now, idleNanos) && buckets.remove(b.key, b)) {
+                size.decrementAndGet();
             }
-            Bucket bucket = buckets.get(key);
-            if (bucket == null) {
-                bucket = new Bucket(perMinute, now);
-                buckets.put(key, bucket);
-            }
-            return bucket.take(now, perMinute);
         }
+        created.removeIf(b -> buckets.get(b.key) != b);
+    }
 
-        synchronized int size() {
-            return buckets.size();
+    private void evictEldest() {
+        for (Bucket head = created.poll(); head != null; head = created.poll()) {
+            if (buckets.remove(head.key, head)) {
+                size.decrementAndGet();
+                return;
+            }
         }
     }
 
-    /** Token count, last use and the time of the last notice; guarded by its segment's monitor. */
+    /** Token count, last use and the time of the last notice; guarded by its own monitor. */
     private static final class Bucket {
+        private final ConversationKey key;
         private double tokens;
         private long refilledAt;
         private long usedAt;
         private long noticeAt;
         private boolean noticed;
 
-        Bucket(int capacity, long now) {
+        Bucket(ConversationKey key, int capacity, long now) {
+            this.key = key;
             this.tokens = capacity;
             this.refilledAt = now;
             this.usedAt = now;
         }
 
-        Decision take(long now, int perMinute) {
+        synchronized boolean idleSince(long now, long idleNanos) {
+            return now - usedAt >= idleNanos;
+        }
+
+        synchronized Decision take(long now, int perMinute) {
             usedAt = now;
             long elapsed = now - refilledAt;
             if (elapsed > 0) {
