@@ -87,6 +87,7 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
     private final String authorization;
     private final String baseUrl;
     private final int messagesPerSecond;
+    private final int pacingBurst;
     private final HttpClient http;
     private final EventListener events;
     private final ScheduledExecutorService scheduler;
@@ -111,6 +112,7 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
         this.authorization = "Bearer " + b.accessToken;
         this.baseUrl = stripSlash(b.graphApiBaseUrl.toString()) + "/" + b.graphApiVersion + "/";
         this.messagesPerSecond = b.outboundMessagesPerSecond;
+        this.pacingBurst = b.pacingBurst;
         this.http = b.httpClient != null ? b.httpClient
                 : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         this.events = b.eventListener;
@@ -328,7 +330,7 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
             }
         }
         if (call.phoneNumberId != null) {
-            pacers.computeIfAbsent(call.phoneNumberId, k -> new Pacer(messagesPerSecond, scheduler, ticker))
+            pacers.computeIfAbsent(call.phoneNumberId, k -> new Pacer(messagesPerSecond, pacingBurst, scheduler, ticker))
                     .submit(() -> dispatch(call, n, result));
         } else {
             dispatch(call, n, result);
@@ -585,6 +587,7 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
         private URI graphApiBaseUrl = URI.create(WhatsAppAiConfig.DEFAULT_GRAPH_API_BASE_URL);
         private String graphApiVersion = WhatsAppAiConfig.DEFAULT_GRAPH_API_VERSION;
         private int outboundMessagesPerSecond = 80;
+        private int pacingBurst = Pacer.DEFAULT_BURST;
         private HttpClient httpClient;
         private EventListener eventListener = EventListener.noop();
         private ScheduledExecutorService scheduler;
@@ -627,6 +630,16 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
         /** Most {@code /messages} requests per second per phone number id; default 80. */
         public Builder outboundMessagesPerSecond(int rate) {
             this.outboundMessagesPerSecond = rate;
+            return this;
+        }
+
+        /**
+         * How many requests an idle number may send back to back before the pace spaces them;
+         * default {@value Pacer#DEFAULT_BURST}, so a reply does not wait an interval behind its read
+         * receipt. 1 spaces every request evenly. No window of 1.02 s ever holds more than the rate.
+         */
+        public Builder pacingBurst(int burst) {
+            this.pacingBurst = burst;
             return this;
         }
 
@@ -724,6 +737,8 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
             }
             if (outboundMessagesPerSecond < 1 || outboundMessagesPerSecond > 100_000) {
                 problems.add("outboundMessagesPerSecond must be 1..100000, got " + outboundMessagesPerSecond);
+            } else if (pacingBurst < 1 || pacingBurst > outboundMessagesPerSecond) {
+                problems.add("pacingBurst must be 1..outboundMessagesPerSecond, got " + pacingBurst);
             }
             if (eventListener == null || ticker == null || jitter == null) {
                 problems.add("eventListener, ticker and jitter must not be null");

@@ -6,13 +6,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Outbound pacing for one phone number id: a token bucket holding one token, refilled every
- * {@code HEADROOM/rate} seconds (a late dispatch may catch up half an interval, so a slightly late
- * scheduler does not lower the long-run rate, while bursts stay out: a burst of requests reaches
- * Meta with more jitter than evenly spaced ones), plus a record of the last {@code rate} dispatch
- * times so that no window of {@code HEADROOM} seconds ever holds more than {@code rate}
- * dispatches. Work that cannot go yet waits in FIFO order and is released by a task on the
- * scheduler; no thread ever sleeps. Thread-safe.
+ * Outbound pacing for one phone number id: a token bucket holding {@code burst} tokens (default
+ * {@value #DEFAULT_BURST}), refilled
+ * one every {@code HEADROOM/rate} seconds (a late dispatch may catch up half an interval, so a
+ * slightly late scheduler does not lower the long-run rate), plus a record of the last {@code rate}
+ * dispatch times so that no window of {@code HEADROOM} seconds ever holds more than {@code rate}
+ * dispatches. Two tokens by default, not more: a reply usually follows its read receipt at once, and making it
+ * wait a whole interval behind it would add milliseconds to every answer, while longer bursts reach
+ * Meta with more jitter than evenly spaced requests. Work that cannot go yet waits in FIFO order and
+ * is released by a task on the scheduler; no thread ever sleeps. Thread-safe.
  */
 final class Pacer {
 
@@ -25,10 +27,14 @@ final class Pacer {
     static final double HEADROOM = 1.02;
     private static final long WINDOW = (long) (TimeUnit.SECONDS.toNanos(1) * HEADROOM);
     private static final long LONG_AGO = Long.MIN_VALUE / 4;
+    /** Requests an idle pacer lets through back to back, by default. */
+    static final int DEFAULT_BURST = 2;
 
     private final ScheduledExecutorService scheduler;
     private final LongSupplier ticker;
     private final long interval;
+    /** How far ahead of {@code next} a request may go: (burst - 1) intervals. */
+    private final long burstAllowance;
     private final long[] recent;
     private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
     private int oldest;
@@ -36,9 +42,17 @@ final class Pacer {
     private boolean armed;
 
     Pacer(int ratePerSecond, ScheduledExecutorService scheduler, LongSupplier ticker) {
+        this(ratePerSecond, DEFAULT_BURST, scheduler, ticker);
+    }
+
+    Pacer(int ratePerSecond, int burst, ScheduledExecutorService scheduler, LongSupplier ticker) {
+        if (burst < 1 || burst > ratePerSecond) {
+            throw new IllegalArgumentException("burst must be between 1 and the rate, was " + burst);
+        }
         this.scheduler = scheduler;
         this.ticker = ticker;
         this.interval = (WINDOW + ratePerSecond - 1) / ratePerSecond;
+        this.burstAllowance = (burst - 1) * interval;
         this.recent = new long[ratePerSecond];
         java.util.Arrays.fill(recent, LONG_AGO);
     }
@@ -84,12 +98,12 @@ final class Pacer {
         }
         armed = true;
         long now = ticker.getAsLong();
-        long at = Math.max(next, recent[oldest] + WINDOW);
+        long at = Math.max(next - burstAllowance, recent[oldest] + WINDOW);
         scheduler.schedule(this::drain, Math.max(0, at - now), TimeUnit.NANOSECONDS);
     }
 
     private boolean tryAcquire(long now) {
-        if (now < next || now - recent[oldest] < WINDOW) {
+        if (now < next - burstAllowance || now - recent[oldest] < WINDOW) {
             return false;
         }
         recent[oldest] = now;

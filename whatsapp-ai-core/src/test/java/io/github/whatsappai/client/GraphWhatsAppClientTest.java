@@ -88,6 +88,7 @@ class GraphWhatsAppClientTest {
                 .scheduler(scheduler)
                 .ticker(scheduler.clock()::nanoTime)
                 .jitter(() -> 0.0)
+                .pacingBurst(1)   // every request spaced evenly: the tests below count the pacer's tasks
                 .eventListener(events::add);
     }
 

@@ -41,7 +41,7 @@ class PacerTest {
 
     @Test
     void keepsFifoOrderAndRunsNothingBeforeItsTurn() {
-        Pacer pacer = new Pacer(2, scheduler, scheduler.clock()::nanoTime);
+        Pacer pacer = new Pacer(2, 1, scheduler, scheduler.clock()::nanoTime);
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             int n = i;
@@ -58,6 +58,22 @@ class PacerTest {
         assertThat(order).containsExactly(0, 1, 2);
         scheduler.advance(Duration.ofSeconds(5));
         assertThat(order).containsExactly(0, 1, 2, 3, 4, 5);
+    }
+
+    @Test
+    void anIdlePacerLetsTwoThroughBackToBackThenSpacesTheRest() {
+        Pacer pacer = new Pacer(80, scheduler, scheduler.clock()::nanoTime);
+        List<Long> runs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            pacer.submit(() -> runs.add(scheduler.clock().nanoTime()));
+        }
+        assertThat(runs).as("a read receipt and its reply go at once").hasSize(2);
+        scheduler.advance(Duration.ofMillis(5));
+        assertThat(runs).hasSize(2);
+        scheduler.advance(Duration.ofMillis(30));
+        assertThat(runs).hasSize(4);
+        assertThat(runs.get(3) - runs.get(2)).as("then one interval apart")
+                .isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(12));
     }
 
     @Test

@@ -71,11 +71,11 @@ final class LocalGraphApiServlet extends HttpServlet {
             default -> "[" + type + "]";
         };
         String wamid = "wamid.DEMO" + ids.incrementAndGet();
-        outbox.add(clock.instant(), phoneNumberId, to, type, text, wamid);
         console.println();
         console.println("──── to " + to + " ────");
         console.println(text);
         console.println();
+        outbox.add(clock.instant(), phoneNumberId, to, type, text, wamid);   // after printing: it wakes readers
         ObjectNode out = JSON.createObjectNode();
         out.put("messaging_product", "whatsapp");
         ObjectNode contact = out.putArray("contacts").addObject();
