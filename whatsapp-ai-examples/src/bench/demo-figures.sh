@@ -8,7 +8,7 @@
 # Usage (from the repository root, after ./mvnw -B -q -DskipTests package):
 #   whatsapp-ai-examples/src/bench/demo-figures.sh [--opts "<JVM options>"] [--runs 5] [--idle 10]
 #       [--warmup 200] [--n 500] [--only a|b|c] [--env NAME=VALUE]...
-# --opts defaults to the options the README gives; --opts "" measures the JVM's defaults.
+# --opts defaults to the recommended -Xmx256m (docs/performance-demo.md); --opts "" gives the JVM's defaults.
 # Everything listens on 127.0.0.1 only; every process started here is stopped on exit.
 set -euo pipefail
 
@@ -35,7 +35,7 @@ while [[ $# -gt 0 ]]; do
     --only) ONLY="$2"; shift 2 ;;
     --env) EXTRA_ENV+=("$2"); shift 2 ;;
     --jar) JAR="$2"; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
