@@ -204,14 +204,14 @@ public final class MessageBuffer implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands every pending burst to the processor. One claim for all of them: claiming in chunks would
+     * rescan the conversations already in flight on every chunk, quadratic in the number pending.
+     */
     private void flushAll() {
-        List<Batch> batches;
-        do {
-            batches = store.claimAll(clock.millis(), CLAIM_CHUNK);
-            for (Batch batch : batches) {
-                dispatch(batch);
-            }
-        } while (batches.size() == CLAIM_CHUNK);
+        for (Batch batch : store.claimAll(clock.millis(), Integer.MAX_VALUE)) {
+            dispatch(batch);
+        }
     }
 
     private void dispatch(Batch batch) {
