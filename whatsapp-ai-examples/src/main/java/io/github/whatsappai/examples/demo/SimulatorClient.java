@@ -55,6 +55,9 @@ public final class SimulatorClient {
     private final String profileName;
     private final Clock clock;
     private final HttpClient http;
+    /** Message ids unique across simulator runs: the server remembers ids it has seen. */
+    private final String idPrefix = "wamid.SIM" + Long.toHexString(new java.security.SecureRandom().nextLong()) + ".";
+    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param baseUri the demo's base URL, e.g. {@code http://127.0.0.1:8080}
@@ -86,6 +89,7 @@ public final class SimulatorClient {
     /** Sends one text message. */
     public Delivery send(String text) throws IOException, InterruptedException {
         WebhookPayloads.MessageBuilder message = WebhookPayloads.text(text)
+                .wamid(idPrefix + sequence.incrementAndGet())
                 .phoneNumberId(phoneNumberId)
                 .from(waId)
                 .userId(null)
