@@ -44,11 +44,6 @@ final class Bm25Index {
         return lengthNorm.length;
     }
 
-    /** Number of distinct terms and term pairs. */
-    int vocabularySize() {
-        return termIds.size();
-    }
-
     /**
      * The best {@code limit} documents for a query's analysed terms, best first; ties go to the
      * earlier document. Documents that share no term with the query are never returned.

@@ -28,10 +28,4 @@ public record InboundMessage(String id, BusinessNumber business, Sender sender, 
         Objects.requireNonNull(content, "content");
         errors = errors == null ? List.of() : List.copyOf(errors);
     }
-
-    /** This message with its content replaced, e.g. by the sanitised text. */
-    public InboundMessage withContent(MessageContent newContent) {
-        return new InboundMessage(id, business, sender, timestamp, type, newContent, context, referral, errors,
-                groupId);
-    }
 }
