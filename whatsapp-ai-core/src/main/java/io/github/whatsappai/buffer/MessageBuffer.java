@@ -254,6 +254,11 @@ public final class MessageBuffer implements AutoCloseable {
             long next = store.complete(batch);
             if (closed) {
                 flushAll();
+            } else if (next != NONE && next <= clock.millis()) {
+                // the next burst came due while this one was answered: hand it over from here rather
+                // than through a timer armed for a moment that has passed (with a virtual scheduler,
+                // such a timer would wait for the next advance)
+                tick();
             } else if (next != NONE) {
                 arm(next);
             }

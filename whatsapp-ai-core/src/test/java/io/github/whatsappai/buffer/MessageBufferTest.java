@@ -92,6 +92,23 @@ class MessageBufferTest {
     }
 
     @Test
+    void aBurstThatCameDueWhileItsPredecessorWasAnsweredGoesOutWhenThatOneIsReleased() {
+        holding = new ArrayList<>();
+        MessageBuffer buffer = buffer();
+        buffer.add(text("15550001", "first"));
+        scheduler.advance(Duration.ofSeconds(15));
+        assertThat(batches).hasSize(1);
+
+        buffer.add(text("15550001", "second"));
+        clock.advance(Duration.ofSeconds(20));   // the second burst is due, but its predecessor is in flight
+        assertThat(batches).hasSize(1);
+
+        holding.get(0).complete(null);           // released on a worker, with no scheduler tick to follow
+        assertThat(batches).as("handed over at once, not by a timer armed in the past").hasSize(2);
+        assertThat(bodies(batches.get(1))).containsExactly("second");
+    }
+
+    @Test
     void everyMessageRestartsTheWindow() {
         MessageBuffer buffer = buffer();
         buffer.add(text("15550001", "a"));
