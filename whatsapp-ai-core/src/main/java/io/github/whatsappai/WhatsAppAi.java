@@ -157,16 +157,14 @@ public final class WhatsAppAi implements AutoCloseable {
         private EventListener eventListener = new LoggingEventListener();
         private InboundHandler inboundHandler;
         private Clock clock = Clock.systemUTC();
-        private UserMapper userMapper;
-        private SessionStore sessionStore;
-        private CreditGate creditGate;
-        private ChatLogger chatLogger;
+        /** Takes the engine's parts that need no default from here; the rest are set in {@link #build()}. */
+        private final ConversationEngine.Builder engine = ConversationEngine.builder();
+        /** The engine parts given, by name, to refuse combining them with an inbound handler. */
+        private final List<String> engineParts = new ArrayList<>();
         private AiResponder aiResponder;
-        private AiResponder fallbackResponder;
         private KnowledgeBase knowledgeBase;
         private WhatsAppClient whatsAppClient;
         private ScheduledExecutorService scheduler;
-        private Executor workerExecutor;
 
         private Builder() {
         }
@@ -205,25 +203,29 @@ public final class WhatsAppAi implements AutoCloseable {
 
         /** Finds or creates your application's user for each sender; default an in-memory map. */
         public Builder userMapper(UserMapper userMapper) {
-            this.userMapper = Objects.requireNonNull(userMapper, "userMapper");
+            engine.userMapper(Objects.requireNonNull(userMapper, "userMapper"));
+            engineParts.add("userMapper");
             return this;
         }
 
         /** Keeps sessions and the prompt history; default in memory. */
         public Builder sessionStore(SessionStore sessionStore) {
-            this.sessionStore = Objects.requireNonNull(sessionStore, "sessionStore");
+            engine.sessionStore(Objects.requireNonNull(sessionStore, "sessionStore"));
+            engineParts.add("sessionStore");
             return this;
         }
 
         /** Decides whether a user may spend an AI reply; default {@link CreditGate#unlimited()}. */
         public Builder creditGate(CreditGate creditGate) {
-            this.creditGate = Objects.requireNonNull(creditGate, "creditGate");
+            engine.creditGate(Objects.requireNonNull(creditGate, "creditGate"));
+            engineParts.add("creditGate");
             return this;
         }
 
         /** Stores the chat log; default a bounded in-memory log. */
         public Builder chatLogger(ChatLogger chatLogger) {
-            this.chatLogger = Objects.requireNonNull(chatLogger, "chatLogger");
+            engine.chatLogger(Objects.requireNonNull(chatLogger, "chatLogger"));
+            engineParts.add("chatLogger");
             return this;
         }
 
@@ -233,12 +235,14 @@ public final class WhatsAppAi implements AutoCloseable {
          */
         public Builder aiResponder(AiResponder aiResponder) {
             this.aiResponder = Objects.requireNonNull(aiResponder, "aiResponder");
+            engineParts.add("aiResponder");
             return this;
         }
 
         /** Answers when the AI responder failed after its retries, instead of the apology; default none. */
         public Builder fallbackResponder(AiResponder fallbackResponder) {
-            this.fallbackResponder = Objects.requireNonNull(fallbackResponder, "fallbackResponder");
+            engine.fallbackResponder(Objects.requireNonNull(fallbackResponder, "fallbackResponder"));
+            engineParts.add("fallbackResponder");
             return this;
         }
 
@@ -248,12 +252,14 @@ public final class WhatsAppAi implements AutoCloseable {
          */
         public Builder knowledgeBase(KnowledgeBase knowledgeBase) {
             this.knowledgeBase = Objects.requireNonNull(knowledgeBase, "knowledgeBase");
+            engineParts.add("knowledgeBase");
             return this;
         }
 
         /** Sends the replies; default the {@link GraphWhatsAppClient}, which needs {@code META_ACCESS_TOKEN}. */
         public Builder whatsAppClient(WhatsAppClient whatsAppClient) {
             this.whatsAppClient = Objects.requireNonNull(whatsAppClient, "whatsAppClient");
+            engineParts.add("whatsAppClient");
             return this;
         }
 
@@ -263,12 +269,14 @@ public final class WhatsAppAi implements AutoCloseable {
          */
         public Builder scheduler(ScheduledExecutorService scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            engineParts.add("scheduler");
             return this;
         }
 
         /** Where bursts are answered; default a bounded pool of 16 named daemon threads. */
         public Builder workerExecutor(Executor workerExecutor) {
-            this.workerExecutor = Objects.requireNonNull(workerExecutor, "workerExecutor");
+            engine.workerExecutor(Objects.requireNonNull(workerExecutor, "workerExecutor"));
+            engineParts.add("workerExecutor");
             return this;
         }
 
@@ -285,12 +293,9 @@ public final class WhatsAppAi implements AutoCloseable {
                         + "or use WhatsAppAi.fromEnvironment(System.getenv())");
             }
             if (inboundHandler != null) {
-                if (userMapper != null || sessionStore != null || creditGate != null || chatLogger != null
-                        || aiResponder != null || fallbackResponder != null || knowledgeBase != null
-                        || whatsAppClient != null || scheduler != null || workerExecutor != null) {
+                if (!engineParts.isEmpty()) {
                     throw new IllegalStateException("inboundHandler replaces the conversation engine: do not combine "
-                            + "it with userMapper, sessionStore, creditGate, chatLogger, aiResponder, "
-                            + "fallbackResponder, knowledgeBase, whatsAppClient, scheduler or workerExecutor");
+                            + "it with " + String.join(", ", engineParts));
                 }
                 return new WhatsAppAi(this, null, new ArrayList<>());
             }
@@ -330,34 +335,15 @@ public final class WhatsAppAi implements AutoCloseable {
                             ? OpenRouterResponder.create(config, kb)
                             : new KnowledgeBaseResponder(kb);
                 }
-                ConversationEngine.Builder eb = ConversationEngine.builder()
-                        .config(config)
+                engine.config(config)
                         .aiResponder(responder)
                         .whatsAppClient(client)
                         .eventListener(eventListener)
                         .clock(clock);
-                if (fallbackResponder != null) {
-                    eb.fallbackResponder(fallbackResponder);
-                }
-                if (userMapper != null) {
-                    eb.userMapper(userMapper);
-                }
-                if (sessionStore != null) {
-                    eb.sessionStore(sessionStore);
-                }
-                if (creditGate != null) {
-                    eb.creditGate(creditGate);
-                }
-                if (chatLogger != null) {
-                    eb.chatLogger(chatLogger);
-                }
                 if (scheduler != null) {
-                    eb.scheduler(scheduler);
+                    engine.scheduler(scheduler);
                 }
-                if (workerExecutor != null) {
-                    eb.workerExecutor(workerExecutor);
-                }
-                return new WhatsAppAi(this, eb.build(), owned);
+                return new WhatsAppAi(this, engine.build(), owned);
             } catch (RuntimeException | Error e) {
                 for (AutoCloseable resource : owned) {
                     try {
