@@ -1,6 +1,6 @@
 package io.github.whatsappai.internal.ingress;
 
-import com.github.benmanes.caffeine.cache.Ticker;
+import java.util.function.LongSupplier;
 
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +28,7 @@ final class DedupStore {
     private final AtomicInteger size = new AtomicInteger();
     private final int capacity;
     private final long windowNanos;
-    private final Ticker ticker;
+    private final LongSupplier ticker;
 
     /**
      * One sighting. Compared by identity, so a queue entry matches only the very sighting it was made
@@ -44,7 +44,7 @@ final class DedupStore {
         }
     }
 
-    DedupStore(int capacity, Duration window, Ticker ticker) {
+    DedupStore(int capacity, Duration window, LongSupplier ticker) {
         if (capacity <= 0) {
             throw new IllegalArgumentException("capacity must be positive, was " + capacity);
         }
@@ -56,7 +56,7 @@ final class DedupStore {
 
     /** Records {@code id}; {@code true} the first time it is seen within the window. */
     boolean firstSighting(String id) {
-        long now = ticker.read();
+        long now = ticker.getAsLong();
         expire(now);
         Seen sighting = new Seen(id, now);
         Seen previous = seenAt.putIfAbsent(id, sighting);

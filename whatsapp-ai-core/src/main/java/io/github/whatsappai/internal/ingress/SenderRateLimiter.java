@@ -1,6 +1,6 @@
 package io.github.whatsappai.internal.ingress;
 
-import com.github.benmanes.caffeine.cache.Ticker;
+import java.util.function.LongSupplier;
 import io.github.whatsappai.webhook.model.ConversationKey;
 
 import java.time.Duration;
@@ -38,7 +38,7 @@ final class SenderRateLimiter {
     private final int perMinute;
     private final int maxSenders;
     private final long idleNanos;
-    private final Ticker ticker;
+    private final LongSupplier ticker;
     private final ConcurrentHashMap<ConversationKey, Bucket> buckets = new ConcurrentHashMap<>();
     /** Buckets in creation order; entries of buckets already dropped are skipped. */
     private final ConcurrentLinkedQueue<Bucket> created = new ConcurrentLinkedQueue<>();
@@ -46,12 +46,12 @@ final class SenderRateLimiter {
     /** When the next pass drops idle buckets. */
     private final AtomicLong sweepAt;
 
-    SenderRateLimiter(int perMinute, Ticker ticker) {
+    SenderRateLimiter(int perMinute, LongSupplier ticker) {
         this(perMinute, ticker, MAX_SENDERS);
     }
 
     /** With another bound on the number of buckets kept. */
-    SenderRateLimiter(int perMinute, Ticker ticker, int maxSenders) {
+    SenderRateLimiter(int perMinute, LongSupplier ticker, int maxSenders) {
         if (maxSenders <= 0) {
             throw new IllegalArgumentException("maxSenders must be positive, was " + maxSenders);
         }
@@ -59,11 +59,11 @@ final class SenderRateLimiter {
         this.maxSenders = maxSenders;
         this.idleNanos = IDLE_EXPIRY.toNanos();
         this.ticker = ticker;
-        this.sweepAt = new AtomicLong(ticker.read() + idleNanos);
+        this.sweepAt = new AtomicLong(ticker.getAsLong() + idleNanos);
     }
 
     Decision acquire(ConversationKey key) {
-        long now = ticker.read();
+        long now = ticker.getAsLong();
         long due = sweepAt.get();
         if (now - due >= 0 && sweepAt.compareAndSet(due, now + idleNanos)) {
             sweep(now);

@@ -1,6 +1,6 @@
 package io.github.whatsappai.internal.ingress;
 
-import com.github.benmanes.caffeine.cache.Ticker;
+import java.util.function.LongSupplier;
 import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
@@ -83,7 +83,7 @@ public final class WebhookIngress {
         this.listener = Objects.requireNonNull(listener, "listener");
         this.handler = handler;
         this.clock = Objects.requireNonNull(clock, "clock");
-        Ticker ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
+        LongSupplier ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
         this.verifier = new WebhookVerifier(config.appSecrets(), config.verifyToken());
         this.parser = new WebhookParser();
         Duration window = config.maxMessageAge().plus(DEDUP_MARGIN);

@@ -1,6 +1,6 @@
 package io.github.whatsappai.internal.ingress;
 
-import com.github.benmanes.caffeine.cache.Ticker;
+import java.util.function.LongSupplier;
 import io.github.whatsappai.internal.ingress.SenderRateLimiter.Decision;
 import io.github.whatsappai.testing.ManualClock;
 import io.github.whatsappai.webhook.model.BusinessNumber;
@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GuardsTest {
 
     private final ManualClock clock = ManualClock.atDefaultStart();
-    private final Ticker ticker = clock::nanoTime;
+    private final LongSupplier ticker = clock::nanoTime;
 
     private void advance(Duration d) {
         clock.advance(d);
