@@ -58,6 +58,7 @@ final class ComponentSnippets {
                 .accessToken(token)                      // required; never logged
                 .graphApiBaseUrl("https://graph.facebook.com").graphApiVersion("v26.0")
                 .outboundMessagesPerSecond(80)           // per phone number id
+                .pacingBurst(2)                          // an idle number sends a read receipt and its reply at once
                 .httpClient(sharedHttpClient)            // default: one new java.net.http.HttpClient
                 .eventListener(listener)                 // GraphAlert, ReEngagementRequired
                 .scheduler(scheduledExecutor).ticker(System::nanoTime).jitter(random::nextDouble)
