@@ -12,6 +12,7 @@ import java.net.Authenticator;
 import java.net.CookieHandler;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,9 +28,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -40,12 +41,23 @@ import javax.net.ssl.SSLParameters;
  * configured rate over every one-second window of arrivals: a request that would make the window
  * hold more than {@code rate} requests is answered 429 with Graph error 130429 and counted. The
  * driver submits {@code rate} sends per second to distinct recipients for the given duration
- * (after a 5 s warm-up) and reports the 429s and the client overhead per send: the time from the
- * call to the stub's receipt plus the time from the stub's finished answer to the future's
- * completion, minus the stub's own time and minus the pacer's intended hold (the time from the
- * return of {@code send} to the request's hand-over to the HTTP client, when the pacer queued it).
+ * (after a 5 s warm-up). Every send is split into what happens where:
+ * <ul>
+ *   <li><b>client</b>: the time whatsapp-ai's own code takes: from the call to the request's hand-over
+ *       to {@link HttpClient#sendAsync} (when the pacer let it through at once), or from the start of
+ *       the pacer's release task on the scheduler thread to the hand-over (when it was queued), plus
+ *       the time from the HTTP client's completed response to the completion of the future
+ *       {@code send} returned;</li>
+ *   <li><b>pacer hold</b>: the deliberate wait of a queued send, from the return of {@code send} to the
+ *       start of the task that released it;</li>
+ *   <li><b>transport</b>: from the hand-over to the HTTP client's completed response: the JDK HTTP
+ *       client's own threads, the loopback in both directions and the stub.</li>
+ * </ul>
+ * A second phase sends the same requests at the same rate with the bare JDK {@link HttpClient} (no
+ * whatsapp-ai code) to the same kind of stub, so that the transport figure can be compared with what
+ * the JDK client and this machine cost without the SDK.
  *
- * <pre>./mvnw -B -o -Pbench -pl whatsapp-ai-core test-compile exec:exec \
+ * <pre>./mvnw -B -q -Pbench -pl whatsapp-ai-core test-compile exec:exec \
  *     -Dbench.main=io.github.whatsappai.bench.PacingLoadBenchmark -Dbench.args="80 30"</pre>
  */
 public final class PacingLoadBenchmark {
@@ -55,6 +67,7 @@ public final class PacingLoadBenchmark {
     private static final String TOO_FAST = "{\"error\":{\"message\":\"(#130429) Rate limit hit\",\"type\":\"OAuthException\","
             + "\"code\":130429,\"fbtrace_id\":\"bench\"}}";
     private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+    private static final int WARMUP_SECONDS = 5;
 
     private PacingLoadBenchmark() {
     }
@@ -70,90 +83,70 @@ public final class PacingLoadBenchmark {
         String[] a = String.join(" ", args).trim().split("[\\s,]+");
         int rate = a.length > 0 && !a[0].isEmpty() ? Integer.parseInt(a[0]) : 80;
         int seconds = a.length > 1 ? Integer.parseInt(a[1]) : 30;
-        int warmup = 5;
-        int total = rate * (warmup + seconds);
+        // the stub answers with two writes (headers, then body): without TCP_NODELAY, Nagle's algorithm holds
+        // the body until the client's delayed ACK, some 40 ms, which would measure the stub, not a client
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        System.out.printf("java %s, %d processors%n", Runtime.version(), Runtime.getRuntime().availableProcessors());
+        sdkPhase(rate, seconds);
+        barePhase(rate, seconds);
+        System.exit(0);
+    }
 
+    private static void sdkPhase(int rate, int seconds) throws Exception {
+        int total = rate * (WARMUP_SECONDS + seconds);
         long[] submit = new long[total];
         long[] returned = new long[total];
-        long[] dispatch = new long[total];
-        long[] arrival = new long[total];
-        long[] answered = new long[total];
+        long[] released = new long[total];
+        long[] handover = new long[total];
+        long[] responded = new long[total];
         long[] done = new long[total];
-        boolean[] rejected = new boolean[total];
-        long[] arrivalsWindow = new long[rate];
-        Arrays.fill(arrivalsWindow, Long.MIN_VALUE / 4);
-        int[] oldest = {0};
-        AtomicInteger tooFast = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
+        Stub stub = new Stub(rate, total);
 
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
-        ExecutorService stubThreads = Executors.newFixedThreadPool(4);
-        server.setExecutor(stubThreads);
-        server.createContext("/", exchange -> {
-            long in = System.nanoTime();
-            byte[] body;
-            try (InputStream is = exchange.getRequestBody()) {
-                body = is.readAllBytes();
+        // the scheduler thread records when each of its tasks (a pacer release) starts
+        long[] taskStart = new long[1];
+        Thread[] schedulerThread = new Thread[1];
+        ScheduledThreadPoolExecutor clientScheduler = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "bench-client-scheduler");
+            t.setDaemon(true);
+            schedulerThread[0] = t;
+            return t;
+        }) {
+            @Override
+            protected void beforeExecute(Thread t, Runnable r) {
+                taskStart[0] = System.nanoTime();
             }
-            int id = idOf(new String(body, StandardCharsets.UTF_8));
-            boolean reject;
-            synchronized (arrivalsWindow) {
-                reject = in - arrivalsWindow[oldest[0]] < SECOND;
-                if (!reject) {
-                    arrivalsWindow[oldest[0]] = in;
-                    oldest[0] = (oldest[0] + 1) % rate;
-                }
-            }
-            byte[] answer = (reject ? TOO_FAST : OK).getBytes(StandardCharsets.UTF_8);
-            if (reject) {
-                tooFast.incrementAndGet();
-                if (id >= 0) {
-                    rejected[id] = true;
-                }
-            } else if (id >= 0) {
-                arrival[id] = in;
-            }
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(reject ? 429 : 200, answer.length);
-            try (OutputStream os = exchange.getResponseBody()) {
-                os.write(answer);
-            }
-            if (!reject && id >= 0) {
-                answered[id] = System.nanoTime();
-            }
-        });
-        server.start();
-
+        };
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        java.util.Queue<Long> allDispatches = new java.util.concurrent.ConcurrentLinkedQueue<>();
-        HttpClient timed = new TimedHttpClient(http, (request, now) -> {
-            allDispatches.add(now);
-            int id = request.bodyPublisher().map(PacingLoadBenchmark::idOf).orElse(-1);
-            if (id >= 0 && dispatch[id] == 0) {
-                dispatch[id] = now;
+        java.util.Queue<Long> allHandovers = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        HttpClient timed = new TimedHttpClient(http, new Observer() {
+            @Override
+            public void handedOver(int id, long now) {
+                allHandovers.add(now);
+                if (id >= 0 && handover[id] == 0) {
+                    handover[id] = now;
+                    released[id] = Thread.currentThread() == schedulerThread[0] ? taskStart[0] : 0;
+                }
+            }
+
+            @Override
+            public void responded(int id, long now) {
+                if (id >= 0 && responded[id] == 0) {
+                    responded[id] = now;
+                }
             }
         });
-        ScheduledExecutorService clientScheduler = Executors.newSingleThreadScheduledExecutor();
         GraphWhatsAppClient client = GraphWhatsAppClient.builder()
                 .accessToken("bench-token")
-                .graphApiBaseUrl("http://127.0.0.1:" + server.getAddress().getPort())
+                .graphApiBaseUrl(stub.baseUrl())
                 .outboundMessagesPerSecond(rate)
                 .httpClient(timed)
                 .scheduler(clientScheduler)
                 .build();
 
-        ScheduledExecutorService driver = Executors.newSingleThreadScheduledExecutor();
         CountDownLatch finished = new CountDownLatch(total);
-        AtomicInteger next = new AtomicInteger();
-        long interval = SECOND / rate;
-        long start = System.nanoTime();
-        driver.scheduleAtFixedRate(() -> {
-            int i = next.getAndIncrement();
-            if (i >= total) {
-                return;
-            }
-            long t0 = System.nanoTime();
-            submit[i] = t0;
+        long elapsed = drive(rate, total, finished, i -> {
+            submit[i] = System.nanoTime();
             CompletableFuture<?> f = client.send("1234567890", new Recipient("62812" + i, null), TextMessage.of("m" + i));
             returned[i] = System.nanoTime();
             f.whenComplete((r, e) -> {
@@ -163,69 +156,191 @@ public final class PacingLoadBenchmark {
                 }
                 finished.countDown();
             });
-        }, 0, interval, TimeUnit.NANOSECONDS);
-
-        if (!finished.await(warmup + seconds + 120L, TimeUnit.SECONDS)) {
-            System.out.println("did not finish: " + finished.getCount() + " sends outstanding");
-        }
-        long elapsed = System.nanoTime() - start;
-        driver.shutdownNow();
+        });
         client.close();
         clientScheduler.shutdownNow();
-        server.stop(0);
-        stubThreads.shutdownNow();
+        stub.stop();
 
-        int from = rate * warmup;
+        int from = rate * WARMUP_SECONDS;
         int n = total - from;
-        long[] overhead = new long[n];
-        long[] endToEnd = new long[n];
+        long[] own = new long[n];
         long[] held = new long[n];
+        long[] transport = new long[n];
+        long[] endToEnd = new long[n];
         int counted = 0;
         for (int i = from; i < total; i++) {
-            if (arrival[i] == 0 || answered[i] == 0 || done[i] == 0 || rejected[i]) {
+            if (handover[i] == 0 || responded[i] == 0 || done[i] == 0 || stub.rejected[i]) {
                 continue;
             }
-            long hold = dispatch[i] > returned[i] ? dispatch[i] - returned[i] : 0;
-            long before = arrival[i] - submit[i] - hold;
-            long after = done[i] - answered[i];
-            overhead[counted] = before + after;
+            boolean queued = released[i] != 0;
+            long before = queued ? (returned[i] - submit[i]) + (handover[i] - released[i]) : handover[i] - submit[i];
+            own[counted] = before + (done[i] - responded[i]);
+            held[counted] = queued ? released[i] - returned[i] : 0;
+            transport[counted] = responded[i] - handover[i];
             endToEnd[counted] = done[i] - submit[i];
-            held[counted] = hold;
             counted++;
         }
-        overhead = Arrays.copyOf(overhead, counted);
-        endToEnd = Arrays.copyOf(endToEnd, counted);
-        held = Arrays.copyOf(held, counted);
-        Arrays.sort(overhead);
-        Arrays.sort(endToEnd);
-        Arrays.sort(held);
-        long firstMeasured = Long.MAX_VALUE;
-        long lastMeasured = 0;
-        for (int i = from; i < total; i++) {
-            if (arrival[i] != 0) {
-                firstMeasured = Math.min(firstMeasured, arrival[i]);
-                lastMeasured = Math.max(lastMeasured, arrival[i]);
-            }
-        }
-        long[] sent = allDispatches.stream().mapToLong(Long::longValue).sorted().toArray();
+        long[] sent = allHandovers.stream().mapToLong(Long::longValue).sorted().toArray();
         int clientViolations = 0;
         for (int i = rate; i < sent.length; i++) {
             if (sent[i] - sent[i - rate] < SECOND) {
                 clientViolations++;
             }
         }
-        double achieved = (counted - 1) / ((lastMeasured - firstMeasured) / 1e9);
-        System.out.printf("rate=%d/s measured=%ds (+%ds warm-up) sends=%d completed=%d failed=%d 429s=%d%n",
-                rate, seconds, warmup, n, counted, failures.get(), tooFast.get());
+        System.out.printf("%n== whatsapp-ai GraphWhatsAppClient, %d msg/s configured, %d s measured (+%d s warm-up)%n",
+                rate, seconds, WARMUP_SECONDS);
+        System.out.printf("sends=%d completed=%d failed=%d; whole run %.1f s%n", n, counted, failures.get(), elapsed / 1e9);
         System.out.printf("requests the client handed to HTTP beyond %d in a 1 s window (client-caused): %d of %d%n",
                 rate, clientViolations, sent.length);
-        System.out.printf("achieved pace at the stub: %.1f msg/s; whole run %.1f s%n", achieved, elapsed / 1e9);
-        System.out.printf("sends answered 429 and retried (excluded from the latencies below): %d%n", n - counted);
-        System.out.printf("client overhead (stub time and pacer hold excluded): p50=%.3f ms p99=%.3f ms p99.9=%.3f ms max=%.3f ms%n",
-                ms(pct(overhead, 50)), ms(pct(overhead, 99)), ms(pct(overhead, 99.9)), ms(overhead[overhead.length - 1]));
-        System.out.printf("pacer hold: p50=%.3f ms p99=%.3f ms; end-to-end: p50=%.3f ms p99=%.3f ms%n",
-                ms(pct(held, 50)), ms(pct(held, 99)), ms(pct(endToEnd, 50)), ms(pct(endToEnd, 99)));
-        System.exit(0);
+        System.out.printf("429s at the stub: %d (sends answered 429 were retried and are left out of the times below)%n",
+                stub.tooFast.get());
+        System.out.printf("achieved pace at the stub: %.1f msg/s%n", stub.achievedRate(from));
+        print("client (whatsapp-ai's own code)", Arrays.copyOf(own, counted));
+        print("pacer hold (deliberate)", Arrays.copyOf(held, counted));
+        print("transport (JDK HttpClient + loopback + stub)", Arrays.copyOf(transport, counted));
+        print("end to end", Arrays.copyOf(endToEnd, counted));
+    }
+
+    /** The same requests at the same rate through the bare JDK client: what transport costs without the SDK. */
+    private static void barePhase(int rate, int seconds) throws Exception {
+        int total = rate * (WARMUP_SECONDS + seconds);
+        long[] submit = new long[total];
+        long[] done = new long[total];
+        Stub stub = new Stub(rate, total);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI uri = URI.create(stub.baseUrl() + "/v26.0/1234567890/messages");
+        CountDownLatch finished = new CountDownLatch(total);
+        drive(rate, total, finished, i -> {
+            submit[i] = System.nanoTime();
+            byte[] body = ("{\"messaging_product\":\"whatsapp\",\"recipient_type\":\"individual\",\"to\":\"+62812" + i
+                    + "\",\"type\":\"text\",\"text\":{\"body\":\"m" + i + "\",\"preview_url\":false}}")
+                    .getBytes(StandardCharsets.UTF_8);
+            HttpRequest request = HttpRequest.newBuilder(uri)
+                    .header("Authorization", "Bearer bench-token")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((r, e) -> {
+                done[i] = System.nanoTime();
+                finished.countDown();
+            });
+        });
+        stub.stop();
+        int from = rate * WARMUP_SECONDS;
+        long[] transport = new long[total - from];
+        int counted = 0;
+        for (int i = from; i < total; i++) {
+            if (done[i] != 0) {
+                transport[counted++] = done[i] - submit[i];
+            }
+        }
+        System.out.printf("%n== bare JDK HttpClient, same requests, %d msg/s, no pacing (%d answered 429 by the stub)%n",
+                rate, stub.tooFast.get());
+        print("transport (JDK HttpClient + loopback + stub)", Arrays.copyOf(transport, counted));
+    }
+
+    /** Calls {@code send} for 0..total-1, one every 1/rate s, and waits for all to finish; returns the run's length. */
+    private static long drive(int rate, int total, CountDownLatch finished, java.util.function.IntConsumer send)
+            throws InterruptedException {
+        ScheduledExecutorService driver = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime();
+        driver.scheduleAtFixedRate(() -> {
+            int i = next.getAndIncrement();
+            if (i < total) {
+                send.accept(i);
+            }
+        }, 0, SECOND / rate, TimeUnit.NANOSECONDS);
+        if (!finished.await(WARMUP_SECONDS + total / rate + 120L, TimeUnit.SECONDS)) {
+            System.out.println("did not finish: " + finished.getCount() + " sends outstanding");
+        }
+        driver.shutdownNow();
+        return System.nanoTime() - start;
+    }
+
+    private static void print(String what, long[] values) {
+        Arrays.sort(values);
+        System.out.printf("%-46s p50=%7.3f ms  p99=%7.3f ms  p99.9=%7.3f ms  max=%7.3f ms  (n=%d)%n", what,
+                ms(pct(values, 50)), ms(pct(values, 99)), ms(pct(values, 99.9)),
+                ms(values.length == 0 ? 0 : values[values.length - 1]), values.length);
+    }
+
+    /**
+     * The stub Graph API: answers every request at once, and 429 / 130429 to a request that would make
+     * the last second of arrivals hold more than {@code rate} requests.
+     */
+    private static final class Stub {
+        final AtomicInteger tooFast = new AtomicInteger();
+        final boolean[] rejected;
+        final long[] arrival;
+        private final long[] window;
+        private int oldest;
+        private final HttpServer server;
+        private final ExecutorService threads = Executors.newFixedThreadPool(4);
+
+        Stub(int rate, int total) throws IOException {
+            rejected = new boolean[total];
+            arrival = new long[total];
+            window = new long[rate];
+            Arrays.fill(window, Long.MIN_VALUE / 4);
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
+            server.setExecutor(threads);
+            server.createContext("/", exchange -> {
+                long in = System.nanoTime();
+                byte[] body;
+                try (InputStream is = exchange.getRequestBody()) {
+                    body = is.readAllBytes();
+                }
+                int id = idOf(new String(body, StandardCharsets.UTF_8));
+                boolean reject;
+                synchronized (window) {
+                    reject = in - window[oldest] < SECOND;
+                    if (!reject) {
+                        window[oldest] = in;
+                        oldest = (oldest + 1) % window.length;
+                    }
+                }
+                if (reject) {
+                    tooFast.incrementAndGet();
+                    if (id >= 0) {
+                        rejected[id] = true;
+                    }
+                } else if (id >= 0) {
+                    arrival[id] = in;
+                }
+                byte[] answer = (reject ? TOO_FAST : OK).getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(reject ? 429 : 200, answer.length);
+                try (OutputStream os = exchange.getResponseBody()) {
+                    os.write(answer);
+                }
+            });
+            server.start();
+        }
+
+        String baseUrl() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        /** Accepted arrivals per second from send {@code from} on. */
+        double achievedRate(int from) {
+            long first = Long.MAX_VALUE;
+            long last = 0;
+            int count = 0;
+            for (int i = from; i < arrival.length; i++) {
+                if (arrival[i] != 0) {
+                    first = Math.min(first, arrival[i]);
+                    last = Math.max(last, arrival[i]);
+                    count++;
+                }
+            }
+            return count < 2 ? 0 : (count - 1) / ((last - first) / 1e9);
+        }
+
+        void stop() {
+            server.stop(0);
+            threads.shutdownNow();
+        }
     }
 
     private static int idOf(HttpRequest.BodyPublisher publisher) {
@@ -256,10 +371,11 @@ public final class PacingLoadBenchmark {
         return nanos / 1e6;
     }
 
-    /** Observes each request as the client hands it to the HTTP stack. */
-    @FunctionalInterface
+    /** Observes each request as the client hands it to the HTTP stack, and its response as the stack completes it. */
     private interface Observer {
-        void sent(HttpRequest request, long nanoTime);
+        void handedOver(int id, long nanoTime);
+
+        void responded(int id, long nanoTime);
     }
 
     /** Reads a (byte-array) body publisher synchronously. */
@@ -302,8 +418,19 @@ public final class PacingLoadBenchmark {
 
         @Override
         public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request, BodyHandler<T> handler) {
-            observer.sent(request, System.nanoTime());
-            return super.sendAsync(request, handler);
+            long now = System.nanoTime();
+            int id = request.bodyPublisher().map(PacingLoadBenchmark::idOf).orElse(-1);
+            observer.handedOver(id, now);
+            CompletableFuture<HttpResponse<T>> outcome = new CompletableFuture<>();
+            super.sendAsync(request, handler).whenComplete((response, error) -> {
+                observer.responded(id, System.nanoTime());
+                if (error != null) {
+                    outcome.completeExceptionally(error);
+                } else {
+                    outcome.complete(response);
+                }
+            });
+            return outcome;
         }
     }
 
