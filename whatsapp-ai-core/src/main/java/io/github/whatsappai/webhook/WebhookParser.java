@@ -34,6 +34,10 @@ import java.util.Objects;
  * (real deliveries use about ten). The parser does not check signatures or who a delivery is for,
  * and does not sanitise text: {@link io.github.whatsappai.WhatsAppAi#handle} does all of that.
  *
+ * <p>The deliveries Meta sends most (text messages, plain statuses) are read in one streaming pass
+ * without building a tree; every other body is read from a tree, with the same result the
+ * streaming pass would give where both apply.
+ *
  * <p>Thread-safe and cheap to share; one instance serves any number of threads.
  */
 public final class WebhookParser {
@@ -64,6 +68,17 @@ public final class WebhookParser {
      */
     public WebhookDelivery parse(byte[] body) {
         Objects.requireNonNull(body, "body");
+        WebhookDelivery common = StreamingDeliveryReader.read(jsonFactory(), body);
+        return common != null ? common : parseGeneral(body);
+    }
+
+    /** The factory both paths read with (its limits: nesting depth). */
+    JsonFactory jsonFactory() {
+        return mapper.getFactory();
+    }
+
+    /** The general path: the whole body as a tree, every part read from it. Defines what {@link #parse} returns. */
+    WebhookDelivery parseGeneral(byte[] body) {
         JsonNode root;
         try {
             root = mapper.readTree(body);
