@@ -37,9 +37,14 @@ import java.util.concurrent.atomic.LongAdder;
  * </ul>
  * The Jetty set-up (thread pool 200/8, no server version header) matches the harness's LIMIT anchor.
  *
+ * <p>For figures, run {@code whatsapp-ai-servlet/src/bench/ingest-figures.sh}: it starts this server and
+ * the harness's LIMIT anchor alternately from the shell that runs wrk. To try the server by hand:
  * <pre>
  * ./mvnw -B -q -Pbench -pl whatsapp-ai-servlet -am verify -Dbench.port=8080
  * </pre>
+ * and drive it from the same terminal session: a server in another session (another terminal,
+ * {@code setsid}) gets its own scheduling autogroup, and wrk's figures no longer compare with
+ * LIMIT's.
  */
 public final class BenchServer {
 

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Webhook ingest figures (docs/performance.md, issue 2): the SDK's servlet (BenchServer: embedded
+# Jetty 12.1, full ingest path, counting inbound handler) against the harness's LIMIT anchor (bare
+# Jetty servlet: read the body, answer 200), alternating in one sitting, with the harness's load.sh.
+#
+# Usage (from the repository root):
+#   whatsapp-ai-servlet/src/bench/ingest-figures.sh [HARNESS_DIR]
+# HARNESS_DIR is a writable copy of shared/bench (default /tmp/bench; made when missing and
+# ../shared/bench exists). Env: ROUNDS=2 (LIMIT, SDK pairs), RUNS=2 (measured runs per server),
+# WARMUP=20 (s), JAVA_OPTS=-Xmx512m (both servers), PORT=18095.
+#
+# Both servers are started from this script, in the same session as wrk. Never start one with
+# setsid or from another terminal: Linux's autogroup scheduler then shares the CPU between
+# sessions instead of threads, and wrk's figures stop meaning anything (a server measured that way
+# showed a p99 of 14 ms and more requests per second than wrk's latencies allow).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+HARNESS="${1:-/tmp/bench}"
+ROUNDS="${ROUNDS:-2}"
+RUNS="${RUNS:-2}"
+WARMUP="${WARMUP:-20}"
+JAVA_OPTS="${JAVA_OPTS:--Xmx512m}"
+PORT="${PORT:-18095}"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+STAMP="$(date -u +%Y%m%d-%H%M%S)"
+OUT="$HARNESS/results/ingest-$STAMP"
+
+if [[ ! -x "$HARNESS/load.sh" ]]; then
+  [[ -d "$ROOT/../shared/bench" ]] || { echo "no harness at $HARNESS and no ../shared/bench to copy" >&2; exit 2; }
+  cp -r "$ROOT/../shared/bench" "$HARNESS"
+fi
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
+mkdir -p "$OUT"
+
+echo "building the bench server and its classpath"
+CP_FILE="$ROOT/whatsapp-ai-servlet/target/bench-classpath.txt"
+(cd "$ROOT" && ./mvnw -B -q -Pbench -pl whatsapp-ai-servlet -am -DskipTests test-compile \
+    dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE")
+SDK_CP="$ROOT/whatsapp-ai-servlet/target/test-classes:$ROOT/whatsapp-ai-servlet/target/classes:$(cat "$CP_FILE")"
+if [[ ! -d "$HARNESS/java/anchors/target/lib" ]]; then
+  echo "building the harness's anchors"
+  "$ROOT/mvnw" -B -q -f "$HARNESS/java/pom.xml" -pl anchors package -DskipTests
+fi
+[[ -s "$HARNESS/data/wa-deliveries.tsv" ]] || (cd "$HARNESS" && python3 gen/gen_payloads.py)
+
+SERVER_PID=""
+stop_server() {
+  if [[ -n "$SERVER_PID" ]]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+  fi
+}
+trap stop_server EXIT INT TERM
+
+measure() {  # $1 label, $2 round, then the server's java arguments
+  local label="$1" round="$2"; shift 2
+  local log="$OUT/server-$label-r$round.log"
+  # shellcheck disable=SC2086
+  "$JAVA" $JAVA_OPTS "$@" "$PORT" >"$log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 300); do grep -q '^READY' "$log" 2>/dev/null && break; sleep 0.1; done
+  grep -q '^READY' "$log" || { cat "$log"; exit 1; }
+  (cd "$HARNESS" && SERVER_PID="$SERVER_PID" ROUND="$round" RUNS="$RUNS" WARMUP="$WARMUP" OUT="$OUT/load.jsonl" \
+      ./load.sh "$PORT" "$label" 2>&1 | grep -E 'run [0-9]|sanity|SUMMARY')
+  stop_server
+  sleep 2
+}
+
+{
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  host: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "java: $("$JAVA" -version 2>&1 | head -1)  opts: $JAVA_OPTS"
+  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo ' (modified)')"
+} | tee "$OUT/meta.txt"
+
+for ((round = 1; round <= ROUNDS; round++)); do
+  measure limit "$round" -cp "$HARNESS/java/anchors/target/classes:$HARNESS/java/anchors/target/lib/*" \
+      bench.anchor.AnchorServer limit
+  measure sdk "$round" -cp "$SDK_CP" io.github.whatsappai.servlet.bench.BenchServer
+done
+
+python3 - "$OUT/load.jsonl" <<'PY' | tee "$OUT/summary.md"
+import json, statistics, sys
+runs = [json.loads(line) for line in open(sys.argv[1])]
+by = {}
+for r in runs:
+    by.setdefault(r["label"], []).append(r)
+med = lambda rs, k: statistics.median(r[k] for r in rs)
+lim = by["limit"]
+print("| server | runs | req/s (median) | p50 ms | p99 ms | server CPU µs/req | req/s vs LIMIT | p99 vs LIMIT |")
+print("|---|---|---|---|---|---|---|---|")
+for label in ("limit", "sdk"):
+    rs = by[label]
+    print(f"| {label} | {len(rs)} | {med(rs, 'rps'):,.0f} | {med(rs, 'p50_us') / 1000:.2f} | {med(rs, 'p99_us') / 1000:.2f} "
+          f"| {med(rs, 'server_cpu_us_per_req'):.1f} | {med(rs, 'rps') / med(lim, 'rps'):.2f} "
+          f"| {med(rs, 'p99_us') / med(lim, 'p99_us'):.2f}× |")
+PY
+grep -h "handed on" "$OUT"/server-sdk-r*.log || true
+echo "results: $OUT"
