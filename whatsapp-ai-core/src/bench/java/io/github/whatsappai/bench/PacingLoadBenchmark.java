@@ -53,9 +53,10 @@ import javax.net.ssl.SSLParameters;
  *   <li><b>transport</b>: from the hand-over to the HTTP client's completed response: the JDK HTTP
  *       client's own threads, the loopback in both directions and the stub.</li>
  * </ul>
- * A second phase sends the same requests at the same rate with the bare JDK {@link HttpClient} (no
- * whatsapp-ai code) to the same kind of stub, so that the transport figure can be compared with what
- * the JDK client and this machine cost without the SDK.
+ * Before and after, a phase sends the same requests with the bare JDK {@link HttpClient} (no
+ * whatsapp-ai code, the SDK's request timeout) to the same kind of stub, one every pacer interval, so
+ * that a send without the pacer's hold can be compared with what the JDK client and this machine cost
+ * alone, with the JIT warm-up shared out.
  *
  * <pre>./mvnw -B -q -Pbench -pl whatsapp-ai-core test-compile exec:exec \
  *     -Dbench.main=io.github.whatsappai.bench.PacingLoadBenchmark -Dbench.args="80 30"</pre>
@@ -75,7 +76,8 @@ public final class PacingLoadBenchmark {
     /**
      * Runs the load test.
      *
-     * @param args rate (messages/s) and measured seconds, as separate arguments or one "80 30" string
+     * @param args rate (messages/s), measured seconds and optionally the pacing burst (default 2), as
+     *             separate arguments or one "80 30" string
      */
     public static void main(String[] args) throws Exception {
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
@@ -83,16 +85,19 @@ public final class PacingLoadBenchmark {
         String[] a = String.join(" ", args).trim().split("[\\s,]+");
         int rate = a.length > 0 && !a[0].isEmpty() ? Integer.parseInt(a[0]) : 80;
         int seconds = a.length > 1 ? Integer.parseInt(a[1]) : 30;
+        int burst = a.length > 2 ? Integer.parseInt(a[2]) : 2;
         // the stub answers with two writes (headers, then body): without TCP_NODELAY, Nagle's algorithm holds
         // the body until the client's delayed ACK, some 40 ms, which would measure the stub, not a client
         System.setProperty("sun.net.httpserver.nodelay", "true");
         System.out.printf("java %s, %d processors%n", Runtime.version(), Runtime.getRuntime().availableProcessors());
-        sdkPhase(rate, seconds);
-        barePhase(rate, seconds);
+        // the bare client runs before and after the SDK, so that neither gets all the JIT warm-up
+        barePhase(rate, seconds, "before the SDK");
+        sdkPhase(rate, seconds, burst);
+        barePhase(rate, seconds, "after the SDK");
         System.exit(0);
     }
 
-    private static void sdkPhase(int rate, int seconds) throws Exception {
+    private static void sdkPhase(int rate, int seconds, int burst) throws Exception {
         int total = rate * (WARMUP_SECONDS + seconds);
         long[] submit = new long[total];
         long[] returned = new long[total];
@@ -140,12 +145,13 @@ public final class PacingLoadBenchmark {
                 .accessToken("bench-token")
                 .graphApiBaseUrl(stub.baseUrl())
                 .outboundMessagesPerSecond(rate)
+                .pacingBurst(burst)
                 .httpClient(timed)
                 .scheduler(clientScheduler)
                 .build();
 
         CountDownLatch finished = new CountDownLatch(total);
-        long elapsed = drive(rate, total, finished, i -> {
+        long elapsed = drive(SECOND / rate, total, finished, i -> {
             submit[i] = System.nanoTime();
             CompletableFuture<?> f = client.send("1234567890", new Recipient("62812" + i, null), TextMessage.of("m" + i));
             returned[i] = System.nanoTime();
@@ -167,6 +173,7 @@ public final class PacingLoadBenchmark {
         long[] held = new long[n];
         long[] transport = new long[n];
         long[] endToEnd = new long[n];
+        long[] unheld = new long[n];
         int counted = 0;
         for (int i = from; i < total; i++) {
             if (handover[i] == 0 || responded[i] == 0 || done[i] == 0 || stub.rejected[i]) {
@@ -178,6 +185,7 @@ public final class PacingLoadBenchmark {
             held[counted] = queued ? released[i] - returned[i] : 0;
             transport[counted] = responded[i] - handover[i];
             endToEnd[counted] = done[i] - submit[i];
+            unheld[counted] = endToEnd[counted] - held[counted];
             counted++;
         }
         long[] sent = allHandovers.stream().mapToLong(Long::longValue).sorted().toArray();
@@ -187,8 +195,8 @@ public final class PacingLoadBenchmark {
                 clientViolations++;
             }
         }
-        System.out.printf("%n== whatsapp-ai GraphWhatsAppClient, %d msg/s configured, %d s measured (+%d s warm-up)%n",
-                rate, seconds, WARMUP_SECONDS);
+        System.out.printf("%n== whatsapp-ai GraphWhatsAppClient, %d msg/s configured, pacing burst %d, %d s measured"
+                + " (+%d s warm-up)%n", rate, burst, seconds, WARMUP_SECONDS);
         System.out.printf("sends=%d completed=%d failed=%d; whole run %.1f s%n", n, counted, failures.get(), elapsed / 1e9);
         System.out.printf("requests the client handed to HTTP beyond %d in a 1 s window (client-caused): %d of %d%n",
                 rate, clientViolations, sent.length);
@@ -203,10 +211,14 @@ public final class PacingLoadBenchmark {
         print("pacer hold (deliberate)", Arrays.copyOf(held, counted));
         print("transport (JDK HttpClient + loopback + stub)", Arrays.copyOf(transport, counted));
         print("end to end", Arrays.copyOf(endToEnd, counted));
+        print("end to end without the pacer hold", Arrays.copyOf(unheld, counted));
     }
 
-    /** The same requests at the same rate through the bare JDK client: what transport costs without the SDK. */
-    private static void barePhase(int rate, int seconds) throws Exception {
+    /**
+     * The same requests through the bare JDK client, one every pacer interval (the pace the SDK sustains),
+     * with the SDK's request timeout: what a send costs without whatsapp-ai.
+     */
+    private static void barePhase(int rate, int seconds, String when) throws Exception {
         int total = rate * (WARMUP_SECONDS + seconds);
         long[] submit = new long[total];
         long[] done = new long[total];
@@ -214,7 +226,8 @@ public final class PacingLoadBenchmark {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         URI uri = URI.create(stub.baseUrl() + "/v26.0/1234567890/messages");
         CountDownLatch finished = new CountDownLatch(total);
-        drive(rate, total, finished, i -> {
+        long pacerInterval = (long) (SECOND * 1.02 / rate);
+        drive(pacerInterval, total, finished, i -> {
             submit[i] = System.nanoTime();
             byte[] body = ("{\"messaging_product\":\"whatsapp\",\"recipient_type\":\"individual\",\"to\":\"+62812" + i
                     + "\",\"type\":\"text\",\"text\":{\"body\":\"m" + i + "\",\"preview_url\":false}}")
@@ -222,6 +235,7 @@ public final class PacingLoadBenchmark {
             HttpRequest request = HttpRequest.newBuilder(uri)
                     .header("Authorization", "Bearer bench-token")
                     .header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(30))
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                     .build();
             http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((r, e) -> {
@@ -234,17 +248,17 @@ public final class PacingLoadBenchmark {
         long[] transport = new long[total - from];
         int counted = 0;
         for (int i = from; i < total; i++) {
-            if (done[i] != 0) {
+            if (done[i] != 0 && !stub.rejected[i]) {
                 transport[counted++] = done[i] - submit[i];
             }
         }
-        System.out.printf("%n== bare JDK HttpClient, same requests, %d msg/s, no pacing (%d answered 429 by the stub)%n",
-                rate, stub.tooFast.get());
-        print("transport (JDK HttpClient + loopback + stub)", Arrays.copyOf(transport, counted));
+        System.out.printf("%n== bare JDK HttpClient (%s), same requests, one every %.3f ms (the pacer's pace), "
+                + "%d answered 429 by the stub%n", when, pacerInterval / 1e6, stub.tooFast.get());
+        print("send to response (JDK HttpClient + loopback + stub)", Arrays.copyOf(transport, counted));
     }
 
-    /** Calls {@code send} for 0..total-1, one every 1/rate s, and waits for all to finish; returns the run's length. */
-    private static long drive(int rate, int total, CountDownLatch finished, java.util.function.IntConsumer send)
+    /** Calls {@code send} for 0..total-1, one every {@code interval} ns, and waits for all to finish; returns the run's length. */
+    private static long drive(long interval, int total, CountDownLatch finished, java.util.function.IntConsumer send)
             throws InterruptedException {
         ScheduledExecutorService driver = Executors.newSingleThreadScheduledExecutor();
         AtomicInteger next = new AtomicInteger();
@@ -254,8 +268,8 @@ public final class PacingLoadBenchmark {
             if (i < total) {
                 send.accept(i);
             }
-        }, 0, SECOND / rate, TimeUnit.NANOSECONDS);
-        if (!finished.await(WARMUP_SECONDS + total / rate + 120L, TimeUnit.SECONDS)) {
+        }, 0, interval, TimeUnit.NANOSECONDS);
+        if (!finished.await(WARMUP_SECONDS + total * interval / SECOND + 120L, TimeUnit.SECONDS)) {
             System.out.println("did not finish: " + finished.getCount() + " sends outstanding");
         }
         driver.shutdownNow();
