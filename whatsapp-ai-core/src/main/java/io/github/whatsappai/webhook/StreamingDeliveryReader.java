@@ -25,14 +25,16 @@ import java.util.List;
  * Meta's field order ({@code id} before {@code changes} in an entry; {@code metadata} and
  * {@code contacts} before {@code messages} and {@code statuses} in a change's value). Anything else
  * &mdash; another message type, a referral, errors, another change field, another field order, a
- * repeated field, a value of an unexpected JSON type, a part the general path would report as a
+ * repeated array, a value of an unexpected JSON type, a part the general path would report as a
  * problem, JSON that is not valid &mdash; makes {@link #read} return {@code null}, and the parser
  * reads the body again with the general, tree-based reader, which defines the result. A
  * differential test holds the two paths to equal results on every fixture and on generated
  * variants of them.
  *
- * <p>Strings that are skipped are still decoded, so a body with malformed UTF-8 anywhere is left
- * to the general path, which refuses it.
+ * <p>A repeated field counts once, with its last value, as in the tree: scalars and objects are
+ * simply read again over the earlier value; a repeated array (entries, changes, messages, statuses)
+ * gives up. Strings that are skipped are still decoded, so a body with malformed UTF-8 anywhere is
+ * left to the general path, which refuses it.
  */
 final class StreamingDeliveryReader {
 
@@ -47,8 +49,21 @@ final class StreamingDeliveryReader {
 
     private static final NotOnFastPath GIVE_UP = new NotOnFastPath();
 
+    private static final String[] METADATA = {"display_phone_number", "phone_number_id"};
+    private static final String[] PROFILE = {"name", "username"};
+    private static final String[] TEXT = {"body"};
+    private static final String[] PRODUCT = {"catalog_id", "product_retailer_id"};
+    private static final String[] PRICING = {"category"};
+    private static final String[] CONVERSATION = {"id"};
+
     /** Contacts of one change's value, as the general path's {@code Contacts.find} matches them. */
     private record Contact(String waId, String userId, String parentUserId, String name, String username) {
+    }
+
+    /** Reads one object of an array; its {@code START_OBJECT} has been read. */
+    @FunctionalInterface
+    private interface ItemReader {
+        void read() throws IOException;
     }
 
     private final JsonParser p;
@@ -76,195 +91,120 @@ final class StreamingDeliveryReader {
     private WebhookDelivery delivery() throws IOException {
         expect(p.nextToken() == JsonToken.START_OBJECT);
         String object = null;
-        int seen = 0;
+        boolean entries = false;
         String name;
         while ((name = p.nextFieldName()) != null) {
             switch (name) {
-                case "object" -> {
-                    seen = once(seen, 1);
-                    object = text();
-                }
+                case "object" -> object = text();
                 case "entry" -> {
-                    seen = once(seen, 2);
-                    expect(p.nextToken() == JsonToken.START_ARRAY);
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        expect(p.currentToken() == JsonToken.START_OBJECT);
-                        entry();
-                    }
+                    entries = once(entries);
+                    items(false, this::entry);
                 }
                 default -> skipValue();
             }
         }
-        expect(p.currentToken() == JsonToken.END_OBJECT && (seen & 2) != 0 && p.nextToken() == null);
+        expect(entries && p.nextToken() == null);
         return new WebhookDelivery(object, messages, statuses, List.of(), List.of(), List.of());
     }
 
     private void entry() throws IOException {
         String wabaId = null;
-        int seen = 0;
+        boolean changes = false;
         String name;
         while ((name = p.nextFieldName()) != null) {
             switch (name) {
                 case "id" -> {
-                    seen = once(seen, 1);
-                    expect((seen & 2) == 0);
+                    expect(!changes);
                     wabaId = text();
                 }
                 case "changes" -> {
-                    seen = once(seen, 2);
-                    expect(p.nextToken() == JsonToken.START_ARRAY);
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        expect(p.currentToken() == JsonToken.START_OBJECT);
-                        change(wabaId);
-                    }
+                    changes = once(changes);
+                    String id = wabaId;
+                    items(false, () -> change(id));
                 }
                 default -> skipValue();
             }
         }
-        expect((seen & 2) != 0);
+        expect(changes);
     }
 
     private void change(String wabaId) throws IOException {
-        int seen = 0;
+        String field = null;
+        boolean value = false;
         String name;
         while ((name = p.nextFieldName()) != null) {
             switch (name) {
-                case "field" -> {
-                    seen = once(seen, 1);
-                    expect("messages".equals(text()));
-                }
+                case "field" -> field = text();
                 case "value" -> {
-                    seen = once(seen, 2);
+                    value = once(value);
                     expect(p.nextToken() == JsonToken.START_OBJECT);
                     value(wabaId);
                 }
                 default -> skipValue();
             }
         }
-        // Meta sends the value before the field: what the value added stands because the field said "messages"
-        expect(seen == 3);
+        // Meta sends the value before the field: what the value added stands because the field says "messages"
+        expect(value && "messages".equals(field));
     }
 
     private void value(String wabaId) throws IOException {
-        String displayNumber = null;
-        String phoneNumberId = null;
-        List<Contact> contacts = List.of();
+        String[] metadata = new String[METADATA.length];
+        List<Contact> contacts = new ArrayList<>(1);
         BusinessNumber business = null;
-        int seen = 0;
+        boolean messagesRead = false;
+        boolean statusesRead = false;
         String name;
         while ((name = p.nextFieldName()) != null) {
             switch (name) {
                 case "metadata" -> {
-                    seen = once(seen, 1);
                     expect(business == null && p.nextToken() == JsonToken.START_OBJECT);
-                    int fields = 0;
-                    String field;
-                    while ((field = p.nextFieldName()) != null) {
-                        switch (field) {
-                            case "display_phone_number" -> {
-                                fields = once(fields, 1);
-                                displayNumber = text();
-                            }
-                            case "phone_number_id" -> {
-                                fields = once(fields, 2);
-                                phoneNumberId = text();
-                            }
-                            default -> skipValue();
-                        }
-                    }
+                    metadata = texts(METADATA);
                 }
                 case "contacts" -> {
-                    seen = once(seen, 2);
                     expect(business == null);
-                    contacts = contacts();
+                    contacts.clear();
+                    items(false, () -> contacts.add(contact()));
                 }
-                case "messages" -> {
-                    seen = once(seen, 4);
+                case "messages", "statuses" -> {
+                    boolean isMessages = "messages".equals(name);
+                    if (isMessages) {
+                        messagesRead = once(messagesRead);
+                    } else {
+                        statusesRead = once(statusesRead);
+                    }
                     if (business == null) {
-                        business = new BusinessNumber(wabaId, phoneNumberId, displayNumber);
+                        business = new BusinessNumber(wabaId, metadata[1], metadata[0]);
                     }
-                    if (nullOrArray()) {
-                        while (p.nextToken() != JsonToken.END_ARRAY) {
-                            expect(p.currentToken() == JsonToken.START_OBJECT);
-                            messages.add(message(business, contacts));
-                        }
-                    }
+                    BusinessNumber number = business;
+                    items(true, isMessages ? () -> messages.add(message(number, contacts))
+                            : () -> statuses.add(status(number)));
                 }
-                case "statuses" -> {
-                    seen = once(seen, 8);
-                    if (business == null) {
-                        business = new BusinessNumber(wabaId, phoneNumberId, displayNumber);
-                    }
-                    if (nullOrArray()) {
-                        while (p.nextToken() != JsonToken.END_ARRAY) {
-                            expect(p.currentToken() == JsonToken.START_OBJECT);
-                            statuses.add(status(business));
-                        }
-                    }
-                }
-                case "errors" -> {
-                    seen = once(seen, 16);
-                    expect(p.nextToken() == JsonToken.VALUE_NULL);
-                }
+                case "errors" -> expect(p.nextToken() == JsonToken.VALUE_NULL);
                 default -> skipValue();
             }
         }
     }
 
-    private List<Contact> contacts() throws IOException {
-        expect(p.nextToken() == JsonToken.START_ARRAY);
-        List<Contact> contacts = new ArrayList<>(1);
-        while (p.nextToken() != JsonToken.END_ARRAY) {
-            expect(p.currentToken() == JsonToken.START_OBJECT);
-            String waId = null;
-            String userId = null;
-            String parentUserId = null;
-            String profileName = null;
-            String username = null;
-            int seen = 0;
-            String name;
-            while ((name = p.nextFieldName()) != null) {
-                switch (name) {
-                    case "wa_id" -> {
-                        seen = once(seen, 1);
-                        waId = text();
-                    }
-                    case "user_id" -> {
-                        seen = once(seen, 2);
-                        userId = text();
-                    }
-                    case "parent_user_id" -> {
-                        seen = once(seen, 4);
-                        parentUserId = text();
-                    }
-                    case "profile" -> {
-                        seen = once(seen, 8);
-                        if (p.nextToken() == JsonToken.START_OBJECT) {
-                            int fields = 0;
-                            String field;
-                            while ((field = p.nextFieldName()) != null) {
-                                switch (field) {
-                                    case "name" -> {
-                                        fields = once(fields, 1);
-                                        profileName = text();
-                                    }
-                                    case "username" -> {
-                                        fields = once(fields, 2);
-                                        username = text();
-                                    }
-                                    default -> skipValue();
-                                }
-                            }
-                        } else {
-                            expect(p.currentToken() == JsonToken.VALUE_NULL);
-                        }
-                    }
-                    default -> skipValue();
+    private Contact contact() throws IOException {
+        String waId = null;
+        String userId = null;
+        String parentUserId = null;
+        String[] profile = new String[PROFILE.length];
+        String name;
+        while ((name = p.nextFieldName()) != null) {
+            switch (name) {
+                case "wa_id" -> waId = text();
+                case "user_id" -> userId = text();
+                case "parent_user_id" -> parentUserId = text();
+                case "profile" -> {
+                    JsonToken t = p.nextToken();
+                    expect(t == JsonToken.START_OBJECT || t == JsonToken.VALUE_NULL);
+                    profile = t == JsonToken.START_OBJECT ? texts(PROFILE) : new String[PROFILE.length];
                 }
+                default -> skipValue();
             }
-            contacts.add(new Contact(waId, userId, parentUserId, profileName, username));
         }
-        return contacts;
+        return new Contact(waId, userId, parentUserId, profile[0], profile[1]);
     }
 
     /** The general path's contact match: by business-scoped id first, then by wa_id; the first match wins. */
@@ -296,61 +236,23 @@ final class StreamingDeliveryReader {
         Instant timestamp = null;
         String body = null;
         MessageContext context = null;
-        int seen = 0;
         String name;
         while ((name = p.nextFieldName()) != null) {
             switch (name) {
-                case "id" -> {
-                    seen = once(seen, 1);
-                    id = text();
-                }
-                case "type" -> {
-                    seen = once(seen, 2);
-                    type = text();
-                }
-                case "from" -> {
-                    seen = once(seen, 4);
-                    from = text();
-                }
-                case "from_user_id" -> {
-                    seen = once(seen, 8);
-                    fromUserId = text();
-                }
-                case "from_parent_user_id" -> {
-                    seen = once(seen, 16);
-                    fromParentUserId = text();
-                }
-                case "group_id" -> {
-                    seen = once(seen, 32);
-                    groupId = text();
-                }
-                case "timestamp" -> {
-                    seen = once(seen, 64);
-                    timestamp = instant();
-                }
+                case "id" -> id = text();
+                case "type" -> type = text();
+                case "from" -> from = text();
+                case "from_user_id" -> fromUserId = text();
+                case "from_parent_user_id" -> fromParentUserId = text();
+                case "group_id" -> groupId = text();
+                case "timestamp" -> timestamp = instant();
                 case "text" -> {
-                    seen = once(seen, 128);
                     expect(p.nextToken() == JsonToken.START_OBJECT);
-                    int fields = 0;
-                    String field;
-                    while ((field = p.nextFieldName()) != null) {
-                        if ("body".equals(field)) {
-                            fields = once(fields, 1);
-                            body = text();
-                        } else {
-                            skipValue();
-                        }
-                    }
+                    body = texts(TEXT)[0];
                 }
-                case "context" -> {
-                    seen = once(seen, 256);
-                    context = context();
-                }
-                case "referral", "errors" -> {
-                    // the general path reads an object referral and an errors array, and ignores other values
-                    seen = once(seen, "referral".equals(name) ? 512 : 1024);
-                    scalar();
-                }
+                case "context" -> context = context();
+                // the general path reads an object referral and an errors array, and ignores other values
+                case "referral", "errors" -> scalar();
                 default -> skipValue();
             }
         }
@@ -376,54 +278,19 @@ final class StreamingDeliveryReader {
         String id = null;
         boolean forwarded = false;
         boolean frequentlyForwarded = false;
-        String catalogId = null;
-        String retailerId = null;
-        int seen = 0;
+        String[] product = new String[PRODUCT.length];
         String name;
         while ((name = p.nextFieldName()) != null) {
             switch (name) {
-                case "from" -> {
-                    seen = once(seen, 1);
-                    from = text();
-                }
-                case "id" -> {
-                    seen = once(seen, 2);
-                    id = text();
-                }
-                case "forwarded" -> {
-                    seen = once(seen, 4);
-                    forwarded = bool();
-                }
-                case "frequently_forwarded" -> {
-                    seen = once(seen, 8);
-                    frequentlyForwarded = bool();
-                }
-                case "referred_product" -> {
-                    seen = once(seen, 16);
-                    if (p.nextToken() == JsonToken.START_OBJECT) {
-                        int fields = 0;
-                        String field;
-                        while ((field = p.nextFieldName()) != null) {
-                            switch (field) {
-                                case "catalog_id" -> {
-                                    fields = once(fields, 1);
-                                    catalogId = text();
-                                }
-                                case "product_retailer_id" -> {
-                                    fields = once(fields, 2);
-                                    retailerId = text();
-                                }
-                                default -> skipValue();
-                            }
-                        }
-                    } else {
-                        skipCurrent();
-                    }
-                }
+                case "from" -> from = text();
+                case "id" -> id = text();
+                case "forwarded" -> forwarded = bool();
+                case "frequently_forwarded" -> frequentlyForwarded = bool();
+                case "referred_product" -> product = textsOfObjectOrNone(PRODUCT);
                 default -> skipValue();
             }
         }
-        return new MessageContext(from, id, forwarded, frequentlyForwarded, catalogId, retailerId);
+        return new MessageContext(from, id, forwarded, frequentlyForwarded, product[0], product[1]);
     }
 
     private StatusUpdate status(BusinessNumber business) throws IOException {
@@ -436,50 +303,19 @@ final class StreamingDeliveryReader {
         String callbackData = null;
         String pricingCategory = null;
         String conversationId = null;
-        int seen = 0;
         String name;
         while ((name = p.nextFieldName()) != null) {
             switch (name) {
-                case "id" -> {
-                    seen = once(seen, 1);
-                    id = text();
-                }
-                case "status" -> {
-                    seen = once(seen, 2);
-                    raw = text();
-                }
-                case "timestamp" -> {
-                    seen = once(seen, 4);
-                    timestamp = instant();
-                }
-                case "recipient_id" -> {
-                    seen = once(seen, 8);
-                    recipientId = text();
-                }
-                case "recipient_user_id" -> {
-                    seen = once(seen, 16);
-                    recipientUserId = text();
-                }
-                case "recipient_type" -> {
-                    seen = once(seen, 32);
-                    recipientType = text();
-                }
-                case "biz_opaque_callback_data" -> {
-                    seen = once(seen, 64);
-                    callbackData = text();
-                }
-                case "pricing" -> {
-                    seen = once(seen, 128);
-                    pricingCategory = fieldOfObject("category");
-                }
-                case "conversation" -> {
-                    seen = once(seen, 256);
-                    conversationId = fieldOfObject("id");
-                }
-                case "errors" -> {
-                    seen = once(seen, 512);
-                    scalar();
-                }
+                case "id" -> id = text();
+                case "status" -> raw = text();
+                case "timestamp" -> timestamp = instant();
+                case "recipient_id" -> recipientId = text();
+                case "recipient_user_id" -> recipientUserId = text();
+                case "recipient_type" -> recipientType = text();
+                case "biz_opaque_callback_data" -> callbackData = text();
+                case "pricing" -> pricingCategory = textsOfObjectOrNone(PRICING)[0];
+                case "conversation" -> conversationId = textsOfObjectOrNone(CONVERSATION)[0];
+                case "errors" -> scalar();
                 default -> skipValue();
             }
         }
@@ -487,25 +323,55 @@ final class StreamingDeliveryReader {
                 recipientUserId, recipientType, callbackData, pricingCategory, conversationId, List.of());
     }
 
-    /** One text field of the object that comes next; {@code null} when it is absent or the value is no object. */
-    private String fieldOfObject(String wanted) throws IOException {
-        if (p.nextToken() != JsonToken.START_OBJECT) {
-            skipCurrent();
-            return null;
+    // ---- structure ---------------------------------------------------------------------------------
+
+    /** An array of objects, each read by {@code item}; with {@code nullable}, JSON null reads as no items. */
+    private void items(boolean nullable, ItemReader item) throws IOException {
+        JsonToken t = p.nextToken();
+        if (nullable && t == JsonToken.VALUE_NULL) {
+            return;
         }
-        String value = null;
-        boolean seen = false;
+        expect(t == JsonToken.START_ARRAY);
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+            expect(p.currentToken() == JsonToken.START_OBJECT);
+            item.read();
+        }
+    }
+
+    /**
+     * The string fields {@code names} of the object whose {@code START_OBJECT} was just read, by
+     * position ({@code null} when absent, the last value when repeated); other fields are skipped.
+     */
+    private String[] texts(String[] names) throws IOException {
+        String[] values = new String[names.length];
         String name;
         while ((name = p.nextFieldName()) != null) {
-            if (wanted.equals(name)) {
-                expect(!seen);
-                seen = true;
-                value = text();
-            } else {
+            int i = indexOf(names, name);
+            if (i < 0) {
                 skipValue();
+            } else {
+                values[i] = text();
             }
         }
-        return value;
+        return values;
+    }
+
+    /** As {@link #texts} for the value that comes next; all {@code null} when it is no object, as on the general path. */
+    private String[] textsOfObjectOrNone(String[] names) throws IOException {
+        if (p.nextToken() == JsonToken.START_OBJECT) {
+            return texts(names);
+        }
+        skipCurrent();
+        return new String[names.length];
+    }
+
+    private static int indexOf(String[] names, String name) {
+        for (int i = 0; i < names.length; i++) {
+            if (names[i].equals(name)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     // ---- values ----------------------------------------------------------------------------------
@@ -556,16 +422,6 @@ final class StreamingDeliveryReader {
         skipCurrent();
     }
 
-    /** {@code true} after a {@code START_ARRAY}, {@code false} after JSON null; anything else gives up. */
-    private boolean nullOrArray() throws IOException {
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return false;
-        }
-        expect(t == JsonToken.START_ARRAY);
-        return true;
-    }
-
     /** Skips the value after a field name, decoding every string in it. */
     private void skipValue() throws IOException {
         p.nextToken();
@@ -601,10 +457,10 @@ final class StreamingDeliveryReader {
         }
     }
 
-    /** Marks field {@code bit} as seen; a repeated field gives up (the tree keeps only the last one). */
-    private static int once(int seen, int bit) {
-        expect((seen & bit) == 0);
-        return seen | bit;
+    /** Marks an array field as read; a repeated one gives up (the tree keeps only the last one). */
+    private static boolean once(boolean alreadyRead) {
+        expect(!alreadyRead);
+        return true;
     }
 
     private static void expect(boolean condition) {

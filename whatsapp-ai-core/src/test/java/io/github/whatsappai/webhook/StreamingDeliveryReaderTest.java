@@ -107,8 +107,8 @@ class StreamingDeliveryReaderTest {
         for (String odd : List.of(
                 // contacts after the messages they describe
                 head + tail.replace("]}}]}]}", "],\"contacts\":[{\"wa_id\":\"1\",\"profile\":{\"name\":\"N\"}}]}}]}]}"),
-                // a repeated field: the tree keeps the last one
-                head + tail.replace("\"type\":\"text\"", "\"type\":\"image\",\"type\":\"text\""),
+                // a repeated array: the tree keeps only the last one
+                head + tail.replace("]}}]}]}", "],\"messages\":[]}}]}]}"),
                 // the waba id after the changes
                 head.replace("{\"id\":\"2\",", "{") + tail.replace("}]}]}", "}],\"id\":\"2\"}]}"),
                 // a number where Meta sends a string
@@ -126,6 +126,19 @@ class StreamingDeliveryReaderTest {
             assertThat(fastChecked(bytes(odd))).as(odd).isNull();
         }
         assertThatThrownBy(() -> parser.parse(bytes(head + tail + " {}"))).isInstanceOf(MalformedWebhookException.class);
+    }
+
+    @Test
+    void aRepeatedFieldCountsWithItsLastValueAsInTheTree() {
+        String body = "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"2\",\"changes\":[{"
+                + "\"field\":\"statuses\",\"field\":\"messages\",\"value\":{\"metadata\":{\"phone_number_id\":\"3\"},"
+                + "\"contacts\":[{\"wa_id\":\"1\",\"profile\":{\"name\":\"Old\"},\"profile\":null}],"
+                + "\"messages\":[{\"from\":\"1\",\"id\":\"w\",\"type\":\"image\",\"type\":\"text\","
+                + "\"text\":{\"body\":\"first\"},\"text\":{\"body\":\"second\",\"body\":\"last\"}}]}}]}]}";
+        WebhookDelivery d = fastChecked(bytes(body));
+        assertThat(d).isNotNull();
+        assertThat(d.messages().get(0).content()).isEqualTo(new TextContent("last"));
+        assertThat(d.messages().get(0).sender().profileName()).isNull();
     }
 
     @Test
