@@ -33,8 +33,9 @@ import java.util.List;
  *
  * <p>A repeated field counts once, with its last value, as in the tree: scalars and objects are
  * simply read again over the earlier value; a repeated array (entries, changes, messages, statuses)
- * gives up. Strings that are skipped are still decoded, so a body with malformed UTF-8 anywhere is
- * left to the general path, which refuses it.
+ * gives up. Jackson checks the UTF-8 of the strings it skips as well as of those it reads, so a body
+ * with malformed UTF-8 anywhere fails here too and is left to the general path, which refuses it (a
+ * test holds both paths to that, sequence by sequence).
  */
 final class StreamingDeliveryReader {
 
@@ -240,7 +241,11 @@ final class StreamingDeliveryReader {
         while ((name = p.nextFieldName()) != null) {
             switch (name) {
                 case "id" -> id = text();
-                case "type" -> type = text();
+                case "type" -> {
+                    // Meta sends the type before its object: any other type gives up here, not after the whole message
+                    type = text();
+                    expect("text".equals(type));
+                }
                 case "from" -> from = text();
                 case "from_user_id" -> fromUserId = text();
                 case "from_parent_user_id" -> fromParentUserId = text();
@@ -271,7 +276,7 @@ final class StreamingDeliveryReader {
     /** A reply context; {@code null} for anything but an object, as on the general path. */
     private MessageContext context() throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) {
-            skipCurrent();
+            p.skipChildren();
             return null;
         }
         String from = null;
@@ -361,7 +366,7 @@ final class StreamingDeliveryReader {
         if (p.nextToken() == JsonToken.START_OBJECT) {
             return texts(names);
         }
-        skipCurrent();
+        p.skipChildren();
         return new String[names.length];
     }
 
@@ -419,42 +424,12 @@ final class StreamingDeliveryReader {
     private void scalar() throws IOException {
         JsonToken t = p.nextToken();
         expect(t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY);
-        skipCurrent();
     }
 
-    /** Skips the value after a field name, decoding every string in it. */
+    /** Skips the value after a field name. */
     private void skipValue() throws IOException {
         p.nextToken();
-        skipCurrent();
-    }
-
-    /**
-     * Skips the value at the current token. Strings are decoded rather than skipped over, so that
-     * malformed UTF-8 fails here as it does when the general path builds its tree.
-     */
-    private void skipCurrent() throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == JsonToken.VALUE_STRING) {
-            p.getText();
-            return;
-        }
-        if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) {
-            return;
-        }
-        int depth = 1;
-        while (depth > 0) {
-            t = p.nextToken();
-            if (t == null) {
-                throw GIVE_UP;
-            }
-            switch (t) {
-                case START_OBJECT, START_ARRAY -> depth++;
-                case END_OBJECT, END_ARRAY -> depth--;
-                case VALUE_STRING -> p.getText();
-                default -> {
-                }
-            }
-        }
+        p.skipChildren();
     }
 
     /** Marks an array field as read; a repeated one gives up (the tree keeps only the last one). */

@@ -133,10 +133,11 @@ class StreamingDeliveryReaderTest {
         String body = "{\"object\":\"whatsapp_business_account\",\"entry\":[{\"id\":\"2\",\"changes\":[{"
                 + "\"field\":\"statuses\",\"field\":\"messages\",\"value\":{\"metadata\":{\"phone_number_id\":\"3\"},"
                 + "\"contacts\":[{\"wa_id\":\"1\",\"profile\":{\"name\":\"Old\"},\"profile\":null}],"
-                + "\"messages\":[{\"from\":\"1\",\"id\":\"w\",\"type\":\"image\",\"type\":\"text\","
+                + "\"messages\":[{\"from\":\"1\",\"id\":\"earlier\",\"id\":\"w\",\"type\":\"text\","
                 + "\"text\":{\"body\":\"first\"},\"text\":{\"body\":\"second\",\"body\":\"last\"}}]}}]}]}";
         WebhookDelivery d = fastChecked(bytes(body));
         assertThat(d).isNotNull();
+        assertThat(d.messages().get(0).id()).isEqualTo("w");
         assertThat(d.messages().get(0).content()).isEqualTo(new TextContent("last"));
         assertThat(d.messages().get(0).sender().profileName()).isNull();
     }
@@ -153,12 +154,26 @@ class StreamingDeliveryReaderTest {
         assertThat(fastChecked(fieldFirst)).isEqualTo(fastChecked(valueFirst)).isNotNull();
     }
 
-    @Test
-    void malformedUtf8InAFieldItSkipsIsStillRefused() {
-        byte[] body = ("{\"object\":\"whatsapp_business_account\",\"skipped\":\"\u00ff\",\"entry\":[]}")
-                .getBytes(StandardCharsets.ISO_8859_1);
-        assertThat(StreamingDeliveryReader.read(parser.jsonFactory(), body)).isNull();
-        assertThatThrownBy(() -> parser.parse(body)).isInstanceOf(MalformedWebhookException.class);
+    /**
+     * Malformed UTF-8 in a field the fast path skips, and in one it reads: whatever the general path
+     * refuses, the fast path must not take (lone continuation byte, truncated and overlong sequences,
+     * an encoded surrogate, bytes that never occur in UTF-8).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"80", "c3", "e2 82", "c0 af", "e0 80 af", "ed a0 80", "f5 80 80 80", "ff", "fe"})
+    void malformedUtf8IsLeftToTheGeneralPathWhereverItStands(String hex) {
+        byte[] bad = java.util.HexFormat.ofDelimiter(" ").parseHex(hex);
+        for (String field : List.of("skipped", "object")) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            out.writeBytes(bytes("{\"" + field + "\":\"x"));
+            out.writeBytes(bad);
+            out.writeBytes(bytes("y\",\"entry\":[]}"));
+            byte[] body = out.toByteArray();
+            fastChecked(body);
+        }
+        byte[] ff = {'{', '"', 's', '"', ':', '"', (byte) 0xff, '"', ',', '"', 'e', 'n', 't', 'r', 'y', '"', ':', '[', ']', '}'};
+        assertThatThrownBy(() -> parser.parse(ff)).isInstanceOf(MalformedWebhookException.class);
+        assertThat(StreamingDeliveryReader.read(parser.jsonFactory(), ff)).isNull();
     }
 
     /**
