@@ -48,12 +48,8 @@ final class MessageJson {
                 }
             }
         } else if (message instanceof ButtonsMessage b) {
-            context(root, b.replyToMessageId());
-            ObjectNode interactive = root.putObject("interactive");
-            interactive.put("type", "button");
-            header(interactive, b.headerText());
-            interactive.putObject("body").put("text", b.bodyText());
-            footer(interactive, b.footerText());
+            ObjectNode interactive = interactive(root, "button", b.replyToMessageId(), b.headerText(), b.bodyText(),
+                    b.footerText());
             ArrayNode buttons = interactive.putObject("action").putArray("buttons");
             for (ButtonsMessage.Button button : b.buttons()) {
                 ObjectNode n = buttons.addObject();
@@ -61,12 +57,8 @@ final class MessageJson {
                 n.putObject("reply").put("id", button.id()).put("title", button.title());
             }
         } else if (message instanceof ListMessage l) {
-            context(root, l.replyToMessageId());
-            ObjectNode interactive = root.putObject("interactive");
-            interactive.put("type", "list");
-            header(interactive, l.headerText());
-            interactive.putObject("body").put("text", l.bodyText());
-            footer(interactive, l.footerText());
+            ObjectNode interactive = interactive(root, "list", l.replyToMessageId(), l.headerText(), l.bodyText(),
+                    l.footerText());
             ObjectNode action = interactive.putObject("action");
             action.put("button", l.buttonLabel());
             ArrayNode sections = action.putArray("sections");
@@ -108,16 +100,20 @@ final class MessageJson {
         }
     }
 
-    private static void header(ObjectNode interactive, String text) {
-        if (text != null) {
-            interactive.putObject("header").put("type", "text").put("text", text);
+    /** The reply context and the {@code interactive} object's type, header, body and footer; the caller adds the action. */
+    private static ObjectNode interactive(ObjectNode root, String type, String replyTo, String header, String body,
+                                         String footer) {
+        context(root, replyTo);
+        ObjectNode interactive = root.putObject("interactive");
+        interactive.put("type", type);
+        if (header != null) {
+            interactive.putObject("header").put("type", "text").put("text", header);
         }
-    }
-
-    private static void footer(ObjectNode interactive, String text) {
-        if (text != null) {
-            interactive.putObject("footer").put("text", text);
+        interactive.putObject("body").put("text", body);
+        if (footer != null) {
+            interactive.putObject("footer").put("text", footer);
         }
+        return interactive;
     }
 
     private byte[] write(ObjectNode root) {
