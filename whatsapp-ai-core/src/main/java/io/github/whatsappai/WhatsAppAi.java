@@ -79,7 +79,7 @@ public final class WhatsAppAi implements AutoCloseable {
         this.engine = engine;
         this.owned = owned;
         InboundHandler handler = engine != null ? engine : b.inboundHandler;
-        this.ingress = new WebhookIngress(b.config, b.eventListener, handler, b.clock);
+        this.ingress = new WebhookIngress(b.config.webhook(), b.config.guards(), b.eventListener, handler, b.clock);
     }
 
     /** A builder; only {@link Builder#config(WhatsAppAiConfig)} is required. */
@@ -106,7 +106,7 @@ public final class WhatsAppAi implements AutoCloseable {
      * <ul>
      *   <li>GET: 200 with {@code hub.challenge} as text/plain when {@code hub.mode} is
      *       {@code subscribe} and {@code hub.verify_token} matches; else 403.</li>
-     *   <li>POST: 413 above {@link WhatsAppAiConfig#maxBodyBytes()}; 401 when
+     *   <li>POST: 413 above {@link io.github.whatsappai.webhook.WebhookSettings#maxBodyBytes()}; 401 when
      *       {@code X-Hub-Signature-256} is missing, malformed or matches no app secret; otherwise 200,
      *       also for broken JSON or deliveries for other numbers (reported, not processed). 503 after
      *       {@link #close()}, or when the inbound handler threw, so that Meta redelivers.</li>
@@ -299,25 +299,26 @@ public final class WhatsAppAi implements AutoCloseable {
                 }
                 return new WhatsAppAi(this, null, new ArrayList<>());
             }
-            if (whatsAppClient == null && config.accessToken() == null) {
-                throw new IllegalStateException("META_ACCESS_TOKEN (accessToken) is required to send replies through "
+            if (whatsAppClient == null && config.graph().accessToken() == null) {
+                throw new IllegalStateException(EnvironmentVariable.META_ACCESS_TOKEN.name() + " ("
+                        + EnvironmentVariable.META_ACCESS_TOKEN.settingsField() + ") is required to send replies through "
                         + "the Graph API; or pass whatsAppClient(...), or inboundHandler(...) to handle messages yourself");
             }
             List<AutoCloseable> owned = new ArrayList<>();
             try {
                 WhatsAppClient client = whatsAppClient;
                 if (client == null) {
-                    GraphWhatsAppClient graph = GraphWhatsAppClient.create(config, eventListener);
+                    GraphWhatsAppClient graph = GraphWhatsAppClient.create(config.graph(), eventListener);
                     owned.add(graph);
                     client = graph;
                 }
                 AiResponder responder = aiResponder;
                 if (responder == null) {
                     KnowledgeBase kb = knowledgeBase;
-                    if (kb == null && !config.knowledgeBaseSources().isEmpty()) {
+                    if (kb == null && !config.knowledgeBase().sources().isEmpty()) {
                         PdfKnowledgeBase.Builder kbBuilder = PdfKnowledgeBase.builder()
-                                .sources(config.knowledgeBaseSources())
-                                .refreshInterval(config.knowledgeBaseRefreshInterval())
+                                .sources(config.knowledgeBase().sources())
+                                .refreshInterval(config.knowledgeBase().refreshInterval())
                                 .eventListener(eventListener)
                                 .clock(clock);
                         if (scheduler != null) {
@@ -331,11 +332,12 @@ public final class WhatsAppAi implements AutoCloseable {
                     if (kb == null) {
                         kb = KnowledgeBase.empty();
                     }
-                    responder = config.openRouterApiKey() != null
-                            ? OpenRouterResponder.create(config, kb)
+                    responder = config.openRouter().apiKey() != null
+                            ? OpenRouterResponder.create(config.openRouter(), kb)
                             : new KnowledgeBaseResponder(kb);
                 }
-                engine.config(config)
+                engine.settings(config.conversation())
+                        .bufferPolicy(config.buffer())
                         .aiResponder(responder)
                         .whatsAppClient(client)
                         .eventListener(eventListener)

@@ -14,17 +14,17 @@ class WhatsAppAiConfigTest {
     @Test
     void defaults() {
         WhatsAppAiConfig c = Fixtures.config().build();
-        assertThat(c.appSecrets()).containsExactly(Fixtures.SECRET, Fixtures.OLD_SECRET);
-        assertThat(c.rateLimitPerMinute()).isEqualTo(20);
-        assertThat(c.maxMessageAge()).isEqualTo(Duration.ofHours(24));
-        assertThat(c.maxBodyBytes()).isEqualTo(4 * 1024 * 1024);
-        assertThat(c.bufferWindow()).isEqualTo(Duration.ofSeconds(15));
-        assertThat(c.bufferMaxWait()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(c.businessAccountIds()).isEmpty();
-        assertThat(c.graphApiVersion()).isEqualTo("v26.0");
-        assertThat(c.openRouterModel()).isEqualTo("google/gemini-2.0-flash-exp:free");
-        assertThat(c.openRouterFallbackModels()).containsExactly("openrouter/free");
-        assertThat(c.sessionResetWords()).containsExactlyInAnyOrder("/reset", "/new");
+        assertThat(c.webhook().appSecrets()).containsExactly(Fixtures.SECRET, Fixtures.OLD_SECRET);
+        assertThat(c.guards().rateLimitPerMinute()).isEqualTo(20);
+        assertThat(c.guards().maxMessageAge()).isEqualTo(Duration.ofHours(24));
+        assertThat(c.webhook().maxBodyBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(c.buffer().window()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.buffer().maxWait()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.webhook().businessAccountIds()).isEmpty();
+        assertThat(c.graph().version()).isEqualTo("v26.0");
+        assertThat(c.openRouter().model()).isEqualTo("google/gemini-2.0-flash-exp:free");
+        assertThat(c.openRouter().fallbackModels()).containsExactly("openrouter/free");
+        assertThat(c.conversation().sessionResetWords()).containsExactlyInAnyOrder("/reset", "/new");
     }
 
     @Test
@@ -84,20 +84,20 @@ class WhatsAppAiConfigTest {
                 Map.entry("DEDUP_CAPACITY", "1000"),
                 Map.entry("SESSION_RESET_WORDS", "/Reset, start over"),
                 Map.entry("META_ACCESS_TOKEN", "   ")));
-        assertThat(c.appSecrets()).containsExactly("new_secret", "old_secret");
-        assertThat(c.phoneNumberIds()).containsExactlyInAnyOrder("111", "222");
-        assertThat(c.businessAccountIds()).containsExactly("333");
-        assertThat(c.graphApiBaseUrl().toString()).isEqualTo("http://127.0.0.1:8089");
-        assertThat(c.openRouterFallbackModels()).containsExactly("a/b", "c/d");
-        assertThat(c.knowledgeBaseSources()).containsExactly("https://example.com/a.pdf", "/tmp/b.pdf");
-        assertThat(c.bufferWindow()).isEqualTo(Duration.ofMillis(500));
-        assertThat(c.bufferMaxWait()).isEqualTo(Duration.ofMinutes(2));
-        assertThat(c.sessionIdleTimeout()).isEqualTo(Duration.ofHours(12));
-        assertThat(c.maxMessageAge()).isEqualTo(Duration.ofDays(2));
-        assertThat(c.rateLimitPerMinute()).isEqualTo(7);
-        assertThat(c.dedupCapacity()).isEqualTo(1000);
-        assertThat(c.sessionResetWords()).containsExactlyInAnyOrder("/reset", "start over");
-        assertThat(c.accessToken()).as("blank variables keep the default").isNull();
+        assertThat(c.webhook().appSecrets()).containsExactly("new_secret", "old_secret");
+        assertThat(c.webhook().phoneNumberIds()).containsExactlyInAnyOrder("111", "222");
+        assertThat(c.webhook().businessAccountIds()).containsExactly("333");
+        assertThat(c.graph().baseUrl().toString()).isEqualTo("http://127.0.0.1:8089");
+        assertThat(c.openRouter().fallbackModels()).containsExactly("a/b", "c/d");
+        assertThat(c.knowledgeBase().sources()).containsExactly("https://example.com/a.pdf", "/tmp/b.pdf");
+        assertThat(c.buffer().window()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.buffer().maxWait()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.conversation().sessionIdleTimeout()).isEqualTo(Duration.ofHours(12));
+        assertThat(c.guards().maxMessageAge()).isEqualTo(Duration.ofDays(2));
+        assertThat(c.guards().rateLimitPerMinute()).isEqualTo(7);
+        assertThat(c.guards().dedupCapacity()).isEqualTo(1000);
+        assertThat(c.conversation().sessionResetWords()).containsExactlyInAnyOrder("/reset", "start over");
+        assertThat(c.graph().accessToken()).as("blank variables keep the default").isNull();
     }
 
     @Test
@@ -117,17 +117,17 @@ class WhatsAppAiConfigTest {
                 .maxMessageAge(Duration.ofHours(2)).build();
         WhatsAppAiConfig copy = c.toBuilder().build();
         assertThat(copy.toString()).isEqualTo(c.toString());
-        assertThat(copy.appSecrets()).isEqualTo(c.appSecrets());
-        assertThat(copy.verifyToken()).isEqualTo(c.verifyToken());
-        assertThat(c.toBuilder().rateLimitPerMinute(9).build().rateLimitPerMinute()).isEqualTo(9);
-        assertThat(c.rateLimitPerMinute()).isEqualTo(3);
+        assertThat(copy.webhook().appSecrets()).isEqualTo(c.webhook().appSecrets());
+        assertThat(copy.webhook().verifyToken()).isEqualTo(c.webhook().verifyToken());
+        assertThat(c.toBuilder().rateLimitPerMinute(9).build().guards().rateLimitPerMinute()).isEqualTo(9);
+        assertThat(c.guards().rateLimitPerMinute()).isEqualTo(3);
     }
 
     @Test
     void collectionsAreImmutable() {
         WhatsAppAiConfig c = Fixtures.config().build();
-        assertThatThrownBy(() -> c.appSecrets().add("x")).isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> c.phoneNumberIds().add("x")).isInstanceOf(UnsupportedOperationException.class);
-        assertThat(List.copyOf(c.phoneNumberIds())).containsExactly(Fixtures.PHONE_NUMBER_ID);
+        assertThatThrownBy(() -> c.webhook().appSecrets().add("x")).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> c.webhook().phoneNumberIds().add("x")).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(List.copyOf(c.webhook().phoneNumberIds())).containsExactly(Fixtures.PHONE_NUMBER_ID);
     }
 }

@@ -588,7 +588,7 @@ class WhatsAppAiTest {
         try (WhatsAppAi env = WhatsAppAi.fromEnvironment(Map.of("META_APP_SECRET", Fixtures.SECRET,
                 "META_WEBHOOK_VERIFY_TOKEN", Fixtures.VERIFY_TOKEN, "META_PHONE_NUMBER_ID", Fixtures.PHONE_NUMBER_ID,
                 "META_ACCESS_TOKEN", "token-for-tests"))) {
-            assertThat(env.config().phoneNumberIds()).containsExactly(Fixtures.PHONE_NUMBER_ID);
+            assertThat(env.config().webhook().phoneNumberIds()).containsExactly(Fixtures.PHONE_NUMBER_ID);
             assertThat(env.handle(SignedWebhooks.handshake(Fixtures.VERIFY_TOKEN, "42")).body()).isEqualTo("42");
         }
         assertThatThrownBy(() -> WhatsAppAi.fromEnvironment(Map.of())).isInstanceOf(IllegalArgumentException.class)

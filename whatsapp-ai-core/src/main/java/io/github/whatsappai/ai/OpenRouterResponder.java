@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.ai.knowledge.KnowledgeBase;
 import io.github.whatsappai.internal.http.BodyTooLargeException;
 import io.github.whatsappai.internal.http.CappedBody;
@@ -50,15 +49,15 @@ import java.util.random.RandomGenerator;
  *
  * <h2>Construction</h2>
  * <pre>{@code
- * AiResponder responder = OpenRouterResponder.create(config, knowledgeBase);
+ * AiResponder responder = OpenRouterResponder.create(settings, knowledgeBase);
  * // or, to tune retries or share an HttpClient:
  * AiResponder responder = OpenRouterResponder.builder()
- *         .config(config)
+ *         .settings(settings)
  *         .knowledgeBase(knowledgeBase)
  *         .maxAttempts(3)
  *         .build();
  * }</pre>
- * The configuration supplies the key ({@code OPENROUTER_API_KEY}, required), the model and its
+ * The {@link OpenRouterSettings} supply the key ({@code OPENROUTER_API_KEY}, required), the model and its
  * fallbacks, the base URL, the attribution headers, temperature, token limit, request timeout and
  * system prompt.
  *
@@ -85,7 +84,7 @@ import java.util.random.RandomGenerator;
  * <h2>Failures and retries</h2>
  * Up to {@link Builder#maxAttempts(int)} requests (default {@value #DEFAULT_MAX_ATTEMPTS}). Retried:
  * HTTP 408, 429 and every 5xx; network errors and timeouts (each request may take
- * {@link WhatsAppAiConfig#aiRequestTimeout()}, the whole exchange included); errors delivered with
+ * {@link OpenRouterSettings#requestTimeout()}, the whole exchange included); errors delivered with
  * HTTP 200 (top-level {@code error}, {@code choices[0].error}, {@code finish_reason: "error"}),
  * unless their {@code error.code} is one of the refusals below; a 200 whose content is empty or
  * missing; a 200 whose body is not valid JSON (a truncated or garbled body from a proxy is
@@ -163,19 +162,19 @@ public final class OpenRouterResponder implements AiResponder {
     private final RandomGenerator random;
     private final int maxResponseBytes;
 
-    private OpenRouterResponder(Builder b, WhatsAppAiConfig config, String apiKey) {
-        this.endpoint = URI.create(stripSlash(config.openRouterBaseUrl().toString()) + "/chat/completions");
+    private OpenRouterResponder(Builder b, OpenRouterSettings settings, String apiKey) {
+        this.endpoint = URI.create(stripSlash(settings.baseUrl().toString()) + "/chat/completions");
         this.apiKey = apiKey;
-        this.model = config.openRouterModel();
-        LinkedHashSet<String> fallbacks = new LinkedHashSet<>(config.openRouterFallbackModels());
+        this.model = settings.model();
+        LinkedHashSet<String> fallbacks = new LinkedHashSet<>(settings.fallbackModels());
         fallbacks.remove(model);
         this.fallbackModels = List.copyOf(fallbacks);
-        this.appUrl = blankToNull(config.openRouterAppUrl());
-        this.appTitle = blankToNull(config.openRouterAppTitle());
-        this.temperature = config.aiTemperature();
-        this.maxTokens = Math.max(MIN_MAX_TOKENS, config.aiMaxTokens());
-        this.requestTimeout = config.aiRequestTimeout();
-        this.prompts = new PromptAssembler(config.systemPrompt(), b.knowledgeBase, b.passageLimit, b.knowledgeCharBudget);
+        this.appUrl = blankToNull(settings.appUrl());
+        this.appTitle = blankToNull(settings.appTitle());
+        this.temperature = settings.temperature();
+        this.maxTokens = Math.max(MIN_MAX_TOKENS, settings.maxTokens());
+        this.requestTimeout = settings.requestTimeout();
+        this.prompts = new PromptAssembler(settings.systemPrompt(), b.knowledgeBase, b.passageLimit, b.knowledgeCharBudget);
         this.httpClient = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
                 .connectTimeout(requestTimeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? requestTimeout : MAX_CONNECT_TIMEOUT)
                 .build();
@@ -189,7 +188,7 @@ public final class OpenRouterResponder implements AiResponder {
         this.maxResponseBytes = b.maxResponseBytes;
     }
 
-    /** A builder with every default set; {@link Builder#config(WhatsAppAiConfig)} is required. */
+    /** A builder with every default set; {@link Builder#settings(OpenRouterSettings)} is required. */
     public static Builder builder() {
         return new Builder();
     }
@@ -197,10 +196,10 @@ public final class OpenRouterResponder implements AiResponder {
     /**
      * A responder with default retry settings.
      *
-     * @throws IllegalStateException when the configuration has no OpenRouter API key
+     * @throws IllegalStateException when the settings have no OpenRouter API key
      */
-    public static OpenRouterResponder create(WhatsAppAiConfig config, KnowledgeBase knowledgeBase) {
-        return builder().config(config).knowledgeBase(knowledgeBase).build();
+    public static OpenRouterResponder create(OpenRouterSettings settings, KnowledgeBase knowledgeBase) {
+        return builder().settings(settings).knowledgeBase(knowledgeBase).build();
     }
 
     /**
@@ -632,11 +631,11 @@ public final class OpenRouterResponder implements AiResponder {
     /**
      * Builds an {@link OpenRouterResponder}. Setters validate their argument at once
      * ({@link IllegalArgumentException}, {@link NullPointerException}); {@link #build()} checks that
-     * a configuration with an API key was given. Not thread-safe; the responder it builds is.
+     * settings with an API key were given. Not thread-safe; the responder it builds is.
      */
     public static final class Builder {
 
-        private WhatsAppAiConfig config;
+        private OpenRouterSettings settings;
         private KnowledgeBase knowledgeBase = KnowledgeBase.empty();
         private HttpClient httpClient;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
@@ -654,11 +653,11 @@ public final class OpenRouterResponder implements AiResponder {
         }
 
         /**
-         * The configuration (required): key, model, fallbacks, base URL, attribution headers,
+         * The settings (required): key, model, fallbacks, base URL, attribution headers,
          * temperature, token limit, request timeout and system prompt.
          */
-        public Builder config(WhatsAppAiConfig config) {
-            this.config = Objects.requireNonNull(config, "config");
+        public Builder settings(OpenRouterSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
@@ -770,18 +769,18 @@ public final class OpenRouterResponder implements AiResponder {
         /**
          * Builds the responder.
          *
-         * @throws IllegalStateException when no configuration was given or it has no OpenRouter API key
+         * @throws IllegalStateException when no settings were given or they have no OpenRouter API key
          */
         public OpenRouterResponder build() {
-            if (config == null) {
-                throw new IllegalStateException("OpenRouterResponder needs a configuration: call config(WhatsAppAiConfig)");
+            if (settings == null) {
+                throw new IllegalStateException("OpenRouterResponder needs settings: call settings(OpenRouterSettings)");
             }
-            String key = config.openRouterApiKey();
+            String key = settings.apiKey();
             if (key == null || key.isBlank()) {
-                throw new IllegalStateException("OPENROUTER_API_KEY (openRouterApiKey) is required by "
+                throw new IllegalStateException("OPENROUTER_API_KEY (OpenRouterSettings.apiKey) is required by "
                         + "OpenRouterResponder; set it, or use another AiResponder");
             }
-            return new OpenRouterResponder(this, config, key.strip());
+            return new OpenRouterResponder(this, settings, key.strip());
         }
     }
 }

@@ -2,7 +2,6 @@ package io.github.whatsappai.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.internal.NamedDaemonThreads;
@@ -37,7 +36,7 @@ import java.util.regex.Pattern;
  * {@link WhatsAppClient} over the Graph API ({@code POST {base}/{version}/{phone_number_id}/messages}
  * with the Bearer token) using one shared {@link HttpClient}, plus media lookup and download.
  *
- * <p><b>Construction.</b> {@link #create(WhatsAppAiConfig, EventListener)} for the usual case, or
+ * <p><b>Construction.</b> {@link #create(GraphSettings, EventListener)} for the usual case, or
  * {@link #builder()} to set everything (tests inject a scheduler, a ticker and a jitter source).
  *
  * <p><b>Asynchrony.</b> Every method returns at once. Waits (outbound pacing, backoff before a
@@ -138,17 +137,14 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
     }
 
     /**
-     * A client for {@code config}'s token, Graph base URL, version and outbound pace, with its own
+     * A client for the settings' token, Graph base URL, version and outbound pace, with its own
      * {@link HttpClient} and scheduler.
      *
-     * @throws IllegalArgumentException when the config has no access token
+     * @throws IllegalArgumentException when the settings have no access token
      */
-    public static GraphWhatsAppClient create(WhatsAppAiConfig config, EventListener listener) {
+    public static GraphWhatsAppClient create(GraphSettings settings, EventListener listener) {
         return builder()
-                .accessToken(config.accessToken())
-                .graphApiBaseUrl(config.graphApiBaseUrl())
-                .graphApiVersion(config.graphApiVersion())
-                .outboundMessagesPerSecond(config.outboundMessagesPerSecond())
+                .settings(settings)
                 .eventListener(listener)
                 .build();
     }
@@ -584,9 +580,9 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
     public static final class Builder {
 
         private String accessToken;
-        private URI graphApiBaseUrl = URI.create(WhatsAppAiConfig.DEFAULT_GRAPH_API_BASE_URL);
-        private String graphApiVersion = WhatsAppAiConfig.DEFAULT_GRAPH_API_VERSION;
-        private int outboundMessagesPerSecond = 80;
+        private URI graphApiBaseUrl = URI.create(GraphSettings.DEFAULT_BASE_URL);
+        private String graphApiVersion = GraphSettings.DEFAULT_VERSION;
+        private int outboundMessagesPerSecond = GraphSettings.DEFAULT_OUTBOUND_MESSAGES_PER_SECOND;
         private int pacingBurst = Pacer.DEFAULT_BURST;
         private HttpClient httpClient;
         private EventListener eventListener = EventListener.noop();
@@ -604,13 +600,19 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
         private Builder() {
         }
 
+        /** Token, base URL, version and outbound pace from {@code settings}. */
+        public Builder settings(GraphSettings settings) {
+            return accessToken(settings.accessToken()).graphApiBaseUrl(settings.baseUrl())
+                    .graphApiVersion(settings.version()).outboundMessagesPerSecond(settings.outboundMessagesPerSecond());
+        }
+
         /** The Graph API access token (required). Never logged. */
         public Builder accessToken(String token) {
             this.accessToken = token;
             return this;
         }
 
-        /** The Graph API base; default {@value WhatsAppAiConfig#DEFAULT_GRAPH_API_BASE_URL}. */
+        /** The Graph API base; default {@value GraphSettings#DEFAULT_BASE_URL}. */
         public Builder graphApiBaseUrl(URI url) {
             this.graphApiBaseUrl = url;
             return this;
@@ -621,7 +623,7 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
             return graphApiBaseUrl(url == null ? null : URI.create(url));
         }
 
-        /** The Graph API version; default {@value WhatsAppAiConfig#DEFAULT_GRAPH_API_VERSION}. */
+        /** The Graph API version; default {@value GraphSettings#DEFAULT_VERSION}. */
         public Builder graphApiVersion(String version) {
             this.graphApiVersion = version;
             return this;

@@ -1,6 +1,5 @@
 package io.github.whatsappai.conversation;
 
-import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.ai.AiReply;
 import io.github.whatsappai.ai.AiRequest;
 import io.github.whatsappai.ai.AiResponder;
@@ -58,8 +57,8 @@ import java.util.function.Supplier;
  * <p>For each burst, on a worker thread, one at a time per conversation:
  * <ol>
  *   <li>{@link UserMapper}: find or create the user from the sender's wa_id and business-scoped id;</li>
- *   <li>{@link SessionStore}: the session (a new one after {@link WhatsAppAiConfig#sessionIdleTimeout()},
- *       or when the burst contains a {@linkplain WhatsAppAiConfig#sessionResetWords() reset word});</li>
+ *   <li>{@link SessionStore}: the session (a new one after {@link ConversationSettings#sessionIdleTimeout()},
+ *       or when the burst contains a {@linkplain ConversationSettings#sessionResetWords() reset word});</li>
  *   <li>{@link CreditGate}: reserve a credit (none left: the out-of-credits text, no AI call);</li>
  *   <li>{@link ChatLogger}: log every user message (idempotency key: its wamid);</li>
  *   <li>mark the last message read with the typing indicator;</li>
@@ -68,7 +67,7 @@ import java.util.function.Supplier;
  *   <li>send the reply; log it with its outbound ids (key {@code reply:<last wamid>}); append both
  *       turns to the history; commit the credit.</li>
  * </ol>
- * A burst of nothing but a reset word is answered with {@link WhatsAppAiConfig.Messages#sessionReset()};
+ * A burst of nothing but a reset word is answered with {@link ConversationSettings.Messages#sessionReset()};
  * a {@code request_welcome} with the greeting and an {@code unsupported} message with the fallback, both
  * without AI. In a burst that also holds real messages, welcome and unsupported messages are logged but
  * left out of the AI turn, and only the real messages are answered (one reply, nothing extra).
@@ -94,8 +93,8 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConversationEngine.class);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
-    private final WhatsAppAiConfig config;
-    private final WhatsAppAiConfig.Messages texts;
+    private final ConversationSettings settings;
+    private final ConversationSettings.Messages texts;
     private final UserMapper userMapper;
     private final SessionStore sessionStore;
     private final CreditGate creditGate;
@@ -119,8 +118,8 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
     private final ConcurrentHashMap<ConversationKey, CompletableFuture<Void>> lanes = new ConcurrentHashMap<>();
 
     private ConversationEngine(Builder b) {
-        this.config = Objects.requireNonNull(b.config, "config");
-        this.texts = config.messages();
+        this.settings = b.settings;
+        this.texts = settings.messages();
         this.userMapper = b.userMapper != null ? b.userMapper : new InMemoryUserMapper();
         this.sessionStore = b.sessionStore != null ? b.sessionStore : new InMemorySessionStore();
         this.creditGate = b.creditGate != null ? b.creditGate : CreditGate.unlimited();
@@ -170,12 +169,12 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         if (b.pendingStore != null) {
             mb.store(b.pendingStore);
         } else {
-            mb.policy(BufferPolicy.from(config));
+            mb.policy(b.bufferPolicy);
         }
         this.buffer = mb.build();
     }
 
-    /** A builder; the configuration, the AI responder and the WhatsApp client are required. */
+    /** A builder; the AI responder and the WhatsApp client are required. */
     public static Builder builder() {
         return new Builder();
     }
@@ -302,7 +301,7 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             boolean welcome = false;
             boolean unsupported = false;
             for (InboundMessage m : batch.messages()) {
-                if (Turns.isResetWord(m, config.sessionResetWords())) {
+                if (Turns.isResetWord(m, settings.sessionResetWords())) {
                     resetWord = true;
                 } else if (Turns.isWelcome(m)) {
                     welcome = true;
@@ -346,12 +345,12 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
                 spi = "SessionStore";
                 if (session == null) {
                     session = Objects.requireNonNull(sessionStore.touch(key, userId, clock.instant(),
-                            config.sessionIdleTimeout(), reset), "SessionStore returned null");
+                            settings.sessionIdleTimeout(), reset), "SessionStore returned null");
                 }
                 if (kind == Kind.AI) {
                     if (history == null) {
-                        history = Turns.window(sessionStore.history(session.id(), config.historyMaxTurns()),
-                                config.historyMaxChars());
+                        history = Turns.window(sessionStore.history(session.id(), settings.historyMaxTurns()),
+                                settings.historyMaxChars());
                     }
                     spi = "CreditGate";
                     if (!creditChecked) {
@@ -399,7 +398,7 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         }
 
         private void askAi() {
-            String userTurn = Turns.userTurn(aiMessages, config.maxBatchChars());
+            String userTurn = Turns.userTurn(aiMessages, settings.maxBatchChars());
             AiRequest request = new AiRequest(key, userId, session.id(), history, aiMessages, userTurn);
             Instant started = clock.instant();
             AiReply reply;
@@ -576,7 +575,8 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
 
     /** Builds a {@link ConversationEngine}; not thread-safe. */
     public static final class Builder {
-        private WhatsAppAiConfig config;
+        private ConversationSettings settings = ConversationSettings.defaults();
+        private BufferPolicy bufferPolicy = BufferPolicy.defaults();
         private UserMapper userMapper;
         private SessionStore sessionStore;
         private CreditGate creditGate;
@@ -600,9 +600,15 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         private Builder() {
         }
 
-        /** Buffer window, sessions, history window, reset words and the fixed texts. Required. */
-        public Builder config(WhatsAppAiConfig config) {
-            this.config = Objects.requireNonNull(config, "config");
+        /** Sessions, history window, burst cap, reset words and the fixed texts; default {@link ConversationSettings#defaults()}. */
+        public Builder settings(ConversationSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /** When a burst is answered, for the default in-memory store; default {@link BufferPolicy#defaults()}. */
+        public Builder bufferPolicy(BufferPolicy policy) {
+            this.bufferPolicy = Objects.requireNonNull(policy, "bufferPolicy");
             return this;
         }
 
@@ -687,7 +693,7 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             return this;
         }
 
-        /** Where pending messages wait; default an in-memory store with the config's buffer settings. */
+        /** Where pending messages wait; default an in-memory store with the {@link #bufferPolicy(BufferPolicy) buffer policy}. */
         public Builder pendingStore(PendingStore store) {
             this.pendingStore = Objects.requireNonNull(store, "pendingStore");
             return this;

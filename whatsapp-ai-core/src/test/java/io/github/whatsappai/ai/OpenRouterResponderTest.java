@@ -9,7 +9,6 @@ import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.ai.knowledge.KnowledgeBase;
 import io.github.whatsappai.ai.knowledge.Passage;
 import io.github.whatsappai.webhook.model.ConversationKey;
@@ -148,7 +147,7 @@ class OpenRouterResponderTest {
     void withoutPassagesOrFallbacksTheRequestHasNoKnowledgeMessageAndNoModelsField() throws Exception {
         stubSequence(ok(payload("openrouter_chat_success.json")));
 
-        responder(c -> c.openRouterFallbackModels(List.of()).openRouterAppUrl(null), b -> { })
+        responder(c -> c.fallbackModels(List.of()).appUrl(null), b -> { })
                 .respond(request("session-1"));
 
         JsonNode body = JSON.readTree(single().getBodyAsString());
@@ -314,7 +313,7 @@ class OpenRouterResponderTest {
         stubSequence(ok(payload("openrouter_chat_success.json")).withFixedDelay(1_000));
 
         AiResponderException e = catchThrowableOfType(AiResponderException.class,
-                () -> responder(c -> c.aiRequestTimeout(Duration.ofMillis(200)), b -> b.maxAttempts(2))
+                () -> responder(c -> c.requestTimeout(Duration.ofMillis(200)), b -> b.maxAttempts(2))
                         .respond(request("session-1")));
 
         assertThat(e.attempts()).isEqualTo(2);
@@ -444,14 +443,14 @@ class OpenRouterResponderTest {
 
     @Test
     void aMissingApiKeyIsAClearErrorAtBuildTime() {
-        WhatsAppAiConfig config = baseConfig().openRouterApiKey(null).build();
+        OpenRouterSettings settings = baseSettings().apiKey(null).build();
 
-        assertThatThrownBy(() -> OpenRouterResponder.create(config, KnowledgeBase.empty()))
+        assertThatThrownBy(() -> OpenRouterResponder.create(settings, KnowledgeBase.empty()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("OPENROUTER_API_KEY");
         assertThatThrownBy(() -> OpenRouterResponder.builder().build())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("config(WhatsAppAiConfig)");
+                .hasMessageContaining("settings(OpenRouterSettings)");
     }
 
     @Test
@@ -480,27 +479,27 @@ class OpenRouterResponderTest {
 
     // ---- helpers ----------------------------------------------------------------------------
 
-    private WhatsAppAiConfig.Builder baseConfig() {
-        return WhatsAppAiConfig.builder()
-                .appSecrets("app-secret").verifyToken("verify").phoneNumberIds("123456789")
-                .openRouterApiKey(KEY)
-                .openRouterBaseUrl("http://127.0.0.1:" + wireMock.port() + "/api/v1/")
-                .openRouterModel(MODEL)
-                .openRouterFallbackModels(List.of("openrouter/free"))
-                .openRouterAppUrl("https://shop.example.com")
-                .openRouterAppTitle("Example Shop")
-                .aiTemperature(0.3)
-                .aiMaxTokens(512)
-                .aiRequestTimeout(Duration.ofSeconds(5))
+    /** No webhook secrets: the responder needs only its own settings. */
+    private OpenRouterSettings.Builder baseSettings() {
+        return OpenRouterSettings.builder()
+                .apiKey(KEY)
+                .baseUrl("http://127.0.0.1:" + wireMock.port() + "/api/v1/")
+                .model(MODEL)
+                .fallbackModels(List.of("openrouter/free"))
+                .appUrl("https://shop.example.com")
+                .appTitle("Example Shop")
+                .temperature(0.3)
+                .maxTokens(512)
+                .requestTimeout(Duration.ofSeconds(5))
                 .systemPrompt(SYSTEM_PROMPT);
     }
 
-    private OpenRouterResponder responder(Consumer<WhatsAppAiConfig.Builder> config,
+    private OpenRouterResponder responder(Consumer<OpenRouterSettings.Builder> settings,
                                           Consumer<OpenRouterResponder.Builder> tweaks) {
-        WhatsAppAiConfig.Builder c = baseConfig();
-        config.accept(c);
+        OpenRouterSettings.Builder c = baseSettings();
+        settings.accept(c);
         OpenRouterResponder.Builder b = OpenRouterResponder.builder()
-                .config(c.build())
+                .settings(c.build())
                 .sleeper(sleeps::add)
                 .random(HALF);
         tweaks.accept(b);

@@ -4,7 +4,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.testing.VirtualScheduler;
 import org.junit.jupiter.api.AfterAll;
@@ -568,16 +567,15 @@ class GraphWhatsAppClientTest {
     }
 
     @Test
-    void createFromConfigNeedsAnAccessToken() {
-        WhatsAppAiConfig noToken = WhatsAppAiConfig.builder().appSecrets("s").verifyToken("v").phoneNumberIds(PNID).build();
+    void createFromSettingsNeedsAnAccessToken() {
+        GraphSettings noToken = GraphSettings.defaults();
         assertThatThrownBy(() -> GraphWhatsAppClient.create(noToken, e -> { }))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("META_ACCESS_TOKEN");
     }
 
     @Test
-    void createFromConfigUsesBaseUrlAndVersion() throws Exception {
-        WhatsAppAiConfig config = WhatsAppAiConfig.builder().appSecrets("s").verifyToken("v").phoneNumberIds(PNID)
-                .accessToken(TOKEN).graphApiBaseUrl(wm.baseUrl()).graphApiVersion("v25.0").build();
+    void createFromSettingsUsesBaseUrlAndVersion() throws Exception {
+        GraphSettings config = GraphSettings.builder().accessToken(TOKEN).baseUrl(wm.baseUrl()).version("v25.0").build();
         wm.stubFor(post("/v25.0/" + PNID + "/messages").willReturn(okJson(OK)));
         try (GraphWhatsAppClient c = GraphWhatsAppClient.create(config, e -> { })) {
             assertThat(c.send(PNID, waId("1555"), TextMessage.of("x")).get(10, TimeUnit.SECONDS).messageIds()).hasSize(1);

@@ -1,6 +1,5 @@
 package io.github.whatsappai.conversation;
 
-import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.ai.AiReply;
 import io.github.whatsappai.ai.AiRequest;
 import io.github.whatsappai.ai.AiResponderException;
@@ -54,17 +53,16 @@ class ConversationEngineTest {
     private final InMemorySessionStore sessions = new InMemorySessionStore();
     private final InMemoryChatLogger chatLog = new InMemoryChatLogger();
     private final List<Event> events = Collections.synchronizedList(new ArrayList<>());
-    private final WhatsAppAiConfig.Messages texts = WhatsAppAiConfig.Messages.defaults();
+    private final ConversationSettings.Messages texts = ConversationSettings.Messages.defaults();
     private ConversationEngine engine;
 
-    private WhatsAppAiConfig.Builder config() {
-        return WhatsAppAiConfig.builder().appSecrets("secret").verifyToken("token")
-                .phoneNumberIds(Inbound.PHONE_NUMBER_ID).sessionIdleTimeout(Duration.ofHours(1));
+    private ConversationSettings.Builder settings() {
+        return ConversationSettings.builder().sessionIdleTimeout(Duration.ofHours(1));
     }
 
     private ConversationEngine engine(Consumer<ConversationEngine.Builder> customise) {
         ConversationEngine.Builder b = ConversationEngine.builder()
-                .config(config().build())
+                .settings(settings().build())
                 .userMapper(users).sessionStore(sessions).chatLogger(chatLog)
                 .aiResponder(ai).whatsAppClient(client)
                 .eventListener(events::add)
@@ -156,7 +154,7 @@ class ConversationEngineTest {
     @Test
     void historyGrowsAcrossBurstsWithinTheWindow() {
         ai.thenReply("a1").thenReply("a2").thenReply("a3");
-        ConversationEngine engine = engine(b -> b.config(config().historyMaxTurns(3).build()));
+        ConversationEngine engine = engine(b -> b.settings(settings().historyMaxTurns(3).build()));
         engine.onMessage(text(ALICE, "q1"));
         quiet();
         engine.onMessage(text(ALICE, "q2"));
@@ -174,7 +172,7 @@ class ConversationEngineTest {
     @Test
     void historyIsCappedInCharacters() {
         ai.thenReply("x".repeat(30)).thenReply("ok");
-        ConversationEngine engine = engine(b -> b.config(config().historyMaxChars(40).build()));
+        ConversationEngine engine = engine(b -> b.settings(settings().historyMaxChars(40).build()));
         engine.onMessage(text(ALICE, "y".repeat(20)));
         quiet();
         engine.onMessage(text(ALICE, "next"));
@@ -185,7 +183,7 @@ class ConversationEngineTest {
     @Test
     void theMergedTurnIsCappedAtTheBatchLimit() {
         ai.thenReply("ok");
-        ConversationEngine engine = engine(b -> b.config(config().maxBatchChars(10).build()));
+        ConversationEngine engine = engine(b -> b.settings(settings().maxBatchChars(10).build()));
         engine.onMessage(text(ALICE, "12345"));
         engine.onMessage(text(ALICE, "67890abc"));
         quiet();
@@ -612,7 +610,7 @@ class ConversationEngineTest {
     @Test
     void closeShutsDownOnlyTheThreadsTheEngineCreated() throws InterruptedException {
         ai.otherwise(r -> AiReply.of("done", "m"));
-        ConversationEngine own = ConversationEngine.builder().config(config().build()).aiResponder(ai)
+        ConversationEngine own = ConversationEngine.builder().settings(settings().build()).aiResponder(ai)
                 .whatsAppClient(client).eventListener(events::add).workerThreads(2).build();
         own.onMessage(text(ALICE, "a"));
         List<Thread> created = engineThreads();

@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * built on it.
  *
  * <pre>{@code
- * WebhookServletAdapter adapter = new WebhookServletAdapter(ai.config().maxBodyBytes());
+ * WebhookServletAdapter adapter = new WebhookServletAdapter(ai.config().webhook().maxBodyBytes());
  * try {
  *     WebhookServletAdapter.writeResponse(ai.handle(adapter.toWebhookRequest(request)), response);
  * } catch (BodyTooLargeException e) {
@@ -63,7 +63,7 @@ public final class WebhookServletAdapter {
 
     /**
      * An adapter that accepts bodies up to {@code maxBodyBytes}. Keep the cap at or above Meta's 3 MB
-     * maximum in production ({@link io.github.whatsappai.WhatsAppAiConfig#maxBodyBytes()}, 4 MiB by
+     * maximum in production ({@link io.github.whatsappai.webhook.WebhookSettings#maxBodyBytes()}, 4 MiB by
      * default): a delivery refused for its size is retried by Meta for days.
      *
      * @param maxBodyBytes the largest accepted body in bytes; must be positive

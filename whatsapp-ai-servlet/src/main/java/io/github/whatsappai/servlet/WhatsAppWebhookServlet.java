@@ -66,7 +66,7 @@ import java.util.Objects;
  *     <param-name>whatsapp-ai.factory</param-name>
  *     <param-value>com.example.MyWhatsAppAiFactory</param-value>
  *   </init-param>
- *   <!-- optional; default WhatsAppAiConfig.maxBodyBytes(), 4 MiB -->
+ *   <!-- optional; default WebhookSettings.maxBodyBytes(), 4 MiB -->
  *   <init-param>
  *     <param-name>whatsapp-ai.max-body-bytes</param-name>
  *     <param-value>4194304</param-value>
@@ -87,7 +87,7 @@ import java.util.Objects;
  * <p><b>Body cap.</b> A body above the cap is refused with {@code 413} before it is read (declared
  * {@code Content-Length}) or as soon as one byte more than the cap arrived (chunked). The cap is, in
  * order of precedence: the constructor argument, the init-param {@value #MAX_BODY_BYTES_PARAM}, then
- * {@link io.github.whatsappai.WhatsAppAiConfig#maxBodyBytes()} (4 MiB by default). Keep it at or above
+ * {@link io.github.whatsappai.webhook.WebhookSettings#maxBodyBytes()} (4 MiB by default). Keep it at or above
  * Meta's 3 MB maximum, or Meta retries refused deliveries for days.
  *
  * <p>Thread-safe: the container calls it concurrently; it holds no per-request state.
@@ -124,7 +124,7 @@ public class WhatsAppWebhookServlet extends HttpServlet {
 
     /**
      * For programmatic registration. The caller keeps ownership of {@code ai} and closes it; the body cap
-     * is the init-param {@value #MAX_BODY_BYTES_PARAM} when set, else {@code ai.config().maxBodyBytes()}.
+     * is the init-param {@value #MAX_BODY_BYTES_PARAM} when set, else {@code ai.config().webhook().maxBodyBytes()}.
      *
      * @param ai the instance to serve
      */
@@ -189,7 +189,7 @@ public class WhatsAppWebhookServlet extends HttpServlet {
         }
         String value = trimmedInitParameter(config, MAX_BODY_BYTES_PARAM);
         if (value == null) {
-            return ai.config().maxBodyBytes();
+            return ai.config().webhook().maxBodyBytes();
         }
         int cap = value.matches("\\d{1,10}") ? (int) Math.min(Long.parseLong(value), Integer.MAX_VALUE) : 0;
         if (cap > 0) {

@@ -37,7 +37,7 @@ class WhatsAppWebhookServletInitTest {
         WhatsAppWebhookServlet servlet = new WhatsAppWebhookServlet(ai);
         servlet.init(new TestServletConfig(Map.of()));
 
-        assertThat(servlet.maxBodyBytes()).isEqualTo(ai.config().maxBodyBytes()).isEqualTo(4 * 1024 * 1024);
+        assertThat(servlet.maxBodyBytes()).isEqualTo(ai.config().webhook().maxBodyBytes()).isEqualTo(4 * 1024 * 1024);
     }
 
     @Test
@@ -79,7 +79,7 @@ class WhatsAppWebhookServletInitTest {
         servlet.init(new TestServletConfig(Map.of(FACTORY_PARAM, RecordingWhatsAppAiFactory.class.getName())));
         WhatsAppAi created = servlet.whatsAppAi();
         assertThat(RecordingWhatsAppAiFactory.created()).containsExactly(created);
-        assertThat(servlet.maxBodyBytes()).isEqualTo(created.config().maxBodyBytes());
+        assertThat(servlet.maxBodyBytes()).isEqualTo(created.config().webhook().maxBodyBytes());
 
         servlet.destroy();
 

@@ -1,6 +1,5 @@
 package io.github.whatsappai.ai.knowledge;
 
-import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.internal.NamedDaemonThreads;
@@ -148,16 +147,16 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
     }
 
     /**
-     * A knowledge base over the configuration's {@code KNOWLEDGE_BASE_URLS}, refreshed every
+     * A knowledge base over the settings' sources ({@code KNOWLEDGE_BASE_URLS}), refreshed every
      * {@code KNOWLEDGE_BASE_REFRESH_INTERVAL}, with the default limits, its own HTTP client and its
      * own scheduler thread. Call {@link #start()} to load it.
      *
-     * @throws IllegalArgumentException when the configuration names no source
+     * @throws IllegalArgumentException when the settings name no source
      */
-    public static PdfKnowledgeBase fromConfig(WhatsAppAiConfig config, EventListener listener) {
+    public static PdfKnowledgeBase create(KnowledgeBaseSettings settings, EventListener listener) {
         return builder()
-                .sources(config.knowledgeBaseSources())
-                .refreshInterval(config.knowledgeBaseRefreshInterval())
+                .sources(settings.sources())
+                .refreshInterval(settings.refreshInterval())
                 .eventListener(listener)
                 .build();
     }

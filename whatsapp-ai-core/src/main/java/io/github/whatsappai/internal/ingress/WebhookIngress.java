@@ -1,7 +1,6 @@
 package io.github.whatsappai.internal.ingress;
 
 import java.util.function.LongSupplier;
-import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.internal.TextSanitizer;
@@ -10,6 +9,7 @@ import io.github.whatsappai.webhook.MalformedWebhookException;
 import io.github.whatsappai.webhook.WebhookParser;
 import io.github.whatsappai.webhook.WebhookRequest;
 import io.github.whatsappai.webhook.WebhookResponse;
+import io.github.whatsappai.webhook.WebhookSettings;
 import io.github.whatsappai.webhook.WebhookVerifier;
 import io.github.whatsappai.webhook.model.BusinessNumber;
 import io.github.whatsappai.webhook.model.ChangeError;
@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * parsing, the guards, and the hand-off of accepted messages to the {@link InboundHandler}.
  *
  * <p>Answers: handshake 200 with the challenge or 403; other methods 405; bodies over
- * {@link WhatsAppAiConfig#maxBodyBytes()} 413; a missing, malformed or wrong signature 401 (nothing
+ * {@link WebhookSettings#maxBodyBytes()} 413; a missing, malformed or wrong signature 401 (nothing
  * parsed); after {@link #close()} 503 for POST; every correctly signed POST 200, also when its JSON
  * is broken or it is not for us. The one exception: when the handler throws for a message (for
  * example because the engine is shutting down), that message is forgotten by the de-duplication
@@ -58,7 +58,7 @@ public final class WebhookIngress {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookIngress.class);
     private static final WebhookResponse OK = WebhookResponse.text(200, "OK");
 
-    private final WhatsAppAiConfig config;
+    private final WebhookSettings webhook;
     private final EventListener listener;
     private final InboundHandler handler;
     private final Clock clock;
@@ -73,25 +73,27 @@ public final class WebhookIngress {
     private volatile boolean closed;
 
     /**
-     * @param config the configuration (secrets, numbers served, limits)
+     * @param webhook the secrets, the numbers served and the body cap
+     * @param guards the limits of the guards
      * @param listener receives every event; its exceptions are caught
      * @param handler receives accepted messages, or {@code null} to report them as events only
      * @param clock the time used by the stale guard, de-duplication window and rate limit
      */
-    public WebhookIngress(WhatsAppAiConfig config, EventListener listener, InboundHandler handler, Clock clock) {
-        this.config = Objects.requireNonNull(config, "config");
+    public WebhookIngress(WebhookSettings webhook, GuardSettings guards, EventListener listener, InboundHandler handler, Clock clock) {
+        this.webhook = Objects.requireNonNull(webhook, "webhook");
+        Objects.requireNonNull(guards, "guards");
         this.listener = Objects.requireNonNull(listener, "listener");
         this.handler = handler;
         this.clock = Objects.requireNonNull(clock, "clock");
         LongSupplier ticker = () -> TimeUnit.MILLISECONDS.toNanos(clock.millis());
-        this.verifier = new WebhookVerifier(config.appSecrets(), config.verifyToken());
+        this.verifier = new WebhookVerifier(webhook.appSecrets(), webhook.verifyToken());
         this.parser = new WebhookParser();
-        Duration window = config.maxMessageAge().plus(DEDUP_MARGIN);
-        this.messageIds = new DedupStore(config.dedupCapacity(), window, ticker);
-        this.statusIds = new DedupStore(config.dedupCapacity(), window, ticker);
-        this.staleGuard = new StaleGuard(config.maxMessageAge());
-        this.sanitizer = new MessageSanitizer(new TextSanitizer(config.maxMessageChars()));
-        this.rateLimiter = new SenderRateLimiter(config.rateLimitPerMinute(), ticker);
+        Duration window = guards.maxMessageAge().plus(DEDUP_MARGIN);
+        this.messageIds = new DedupStore(guards.dedupCapacity(), window, ticker);
+        this.statusIds = new DedupStore(guards.dedupCapacity(), window, ticker);
+        this.staleGuard = new StaleGuard(guards.maxMessageAge());
+        this.sanitizer = new MessageSanitizer(new TextSanitizer(guards.maxMessageChars()));
+        this.rateLimiter = new SenderRateLimiter(guards.rateLimitPerMinute(), ticker);
     }
 
     /** Answers one request; never throws for bad input. */
@@ -109,9 +111,9 @@ public final class WebhookIngress {
             return WebhookResponse.text(503, "Service Unavailable");
         }
         byte[] body = request.body();
-        if (body.length > config.maxBodyBytes()) {
+        if (body.length > webhook.maxBodyBytes()) {
             emit(new Event.RequestRejected(413, "body of " + body.length + " bytes exceeds the cap of "
-                    + config.maxBodyBytes()));
+                    + webhook.maxBodyBytes()));
             return WebhookResponse.text(413, "Payload Too Large");
         }
         WebhookVerifier.SignatureCheck check =
@@ -276,13 +278,13 @@ public final class WebhookIngress {
     }
 
     private boolean isOurs(BusinessNumber business) {
-        return business.phoneNumberId() != null && config.phoneNumberIds().contains(business.phoneNumberId())
+        return business.phoneNumberId() != null && webhook.phoneNumberIds().contains(business.phoneNumberId())
                 && isOurWaba(business.wabaId());
     }
 
     private boolean isOurWaba(String wabaId) {
-        return config.businessAccountIds().isEmpty()
-                || wabaId != null && config.businessAccountIds().contains(wabaId);
+        return webhook.businessAccountIds().isEmpty()
+                || wabaId != null && webhook.businessAccountIds().contains(wabaId);
     }
 
     /**

@@ -426,19 +426,19 @@ class PdfKnowledgeBaseTest {
     }
 
     @Test
-    void fromConfigReadsSourcesAndIntervalAndRejectsNoSources() {
+    void createReadsSourcesAndIntervalAndRejectsNoSources() {
         WhatsAppAiConfig config = WhatsAppAiConfig.fromEnvironment(Map.of(
                 "META_APP_SECRET", "s", "META_WEBHOOK_VERIFY_TOKEN", "t", "META_PHONE_NUMBER_ID", "123",
                 "KNOWLEDGE_BASE_URLS", url() + ", /srv/kb/faq.pdf"));
         serve(edition1, "\"v1\"");
-        try (PdfKnowledgeBase kb = PdfKnowledgeBase.fromConfig(config, events::add)) {
+        try (PdfKnowledgeBase kb = PdfKnowledgeBase.create(config.knowledgeBase(), events::add)) {
             assertThat(kb.sources()).containsExactly(url(), "/srv/kb/faq.pdf");
             kb.refreshNow();
             assertThat(kb.stats().documents()).isEqualTo(1);
             assertThat(failures()).singleElement().asString().startsWith("cannot read file /srv/kb/faq.pdf");
         }
         WhatsAppAiConfig none = config.toBuilder().knowledgeBaseSources(List.of()).build();
-        assertThatThrownBy(() -> PdfKnowledgeBase.fromConfig(none, events::add))
+        assertThatThrownBy(() -> PdfKnowledgeBase.create(none.knowledgeBase(), events::add))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("KNOWLEDGE_BASE_URLS");
         assertThatThrownBy(() -> PdfKnowledgeBase.builder().source("http:///nohost.pdf"))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -5,6 +5,7 @@ import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.ai.AiResponder;
 import io.github.whatsappai.ai.KnowledgeBaseResponder;
 import io.github.whatsappai.ai.OpenRouterResponder;
+import io.github.whatsappai.ai.knowledge.KnowledgeBaseSettings;
 import io.github.whatsappai.ai.knowledge.PdfKnowledgeBase;
 import io.github.whatsappai.client.GraphWhatsAppClient;
 import io.github.whatsappai.event.EventListener;
@@ -143,18 +144,18 @@ public final class DemoServer implements AutoCloseable {
             EventListener listener = new LoggingEventListener();
             WhatsAppAi.Builder builder = WhatsAppAi.builder().config(config).eventListener(listener);
 
-            GraphWhatsAppClient client = GraphWhatsAppClient.create(config, listener);
+            GraphWhatsAppClient client = GraphWhatsAppClient.create(config.graph(), listener);
             resources.add(client);
             builder.whatsAppClient(client);
-            parts.add(realGraph ? "Graph API at " + config.graphApiBaseUrl()
+            parts.add(realGraph ? "Graph API at " + config.graph().baseUrl()
                     : "local Graph API stand-in (outgoing messages are printed here)");
 
-            PdfKnowledgeBase knowledgeBase = knowledgeBase(config, env, listener);
+            PdfKnowledgeBase knowledgeBase = knowledgeBase(config.knowledgeBase(), listener);
             resources.add(knowledgeBase);
             AiResponder offline = new KnowledgeBaseResponder(knowledgeBase);
-            if (config.openRouterApiKey() != null) {
-                builder.aiResponder(OpenRouterResponder.create(config, knowledgeBase)).fallbackResponder(offline);
-                parts.add("OpenRouter (" + config.openRouterModel() + ", fallbacks " + config.openRouterFallbackModels()
+            if (config.openRouter().apiKey() != null) {
+                builder.aiResponder(OpenRouterResponder.create(config.openRouter(), knowledgeBase)).fallbackResponder(offline);
+                parts.add("OpenRouter (" + config.openRouter().model() + ", fallbacks " + config.openRouter().fallbackModels()
                         + "), knowledge-base answers when it fails");
             } else {
                 builder.aiResponder(offline);
@@ -197,15 +198,15 @@ public final class DemoServer implements AutoCloseable {
         }
     }
 
-    private static PdfKnowledgeBase knowledgeBase(WhatsAppAiConfig config, Map<String, String> env,
-                                                  EventListener listener) throws IOException {
-        List<String> sources = config.knowledgeBaseSources();
+    private static PdfKnowledgeBase knowledgeBase(KnowledgeBaseSettings settings, EventListener listener)
+            throws IOException {
+        List<String> sources = settings.sources();
         if (sources.isEmpty()) {
             sources = List.of(extractSamplePdf().toString());
         }
         PdfKnowledgeBase kb = PdfKnowledgeBase.builder()
                 .sources(sources)
-                .refreshInterval(config.knowledgeBaseRefreshInterval())
+                .refreshInterval(settings.refreshInterval())
                 .eventListener(listener)
                 .build();
         kb.start();
@@ -229,12 +230,12 @@ public final class DemoServer implements AutoCloseable {
         console.println("whatsapp-ai demo listening on http://127.0.0.1:" + port + WEBHOOK_PATH);
         if (demoSecrets) {
             console.println("  demo app secret:   " + DEMO_APP_SECRET);
-            console.println("  demo verify token: " + config.verifyToken());
+            console.println("  demo verify token: " + config.webhook().verifyToken());
             console.println("  (local defaults: set META_APP_SECRET and META_WEBHOOK_VERIFY_TOKEN for a real app)");
         }
-        console.println("  phone number ids:  " + String.join(", ", config.phoneNumberIds()));
-        console.println("  buffer window:     " + seconds(config.bufferWindow()) + " of quiet (at most "
-                + seconds(config.bufferMaxWait()) + " after the first message)");
+        console.println("  phone number ids:  " + String.join(", ", config.webhook().phoneNumberIds()));
+        console.println("  buffer window:     " + seconds(config.buffer().window()) + " of quiet (at most "
+                + seconds(config.buffer().maxWait()) + " after the first message)");
         for (String part : parts) {
             console.println("  using " + part);
         }

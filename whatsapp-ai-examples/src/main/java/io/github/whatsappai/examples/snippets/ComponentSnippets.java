@@ -39,7 +39,7 @@ final class ComponentSnippets {
 
     static AiResponder knowledgeBase(WhatsAppAiConfig config, EventListener eventListener, String userTurn) {
         // tag::knowledge-base[]
-        PdfKnowledgeBase kb = PdfKnowledgeBase.fromConfig(config, eventListener); // KNOWLEDGE_BASE_URLS, _REFRESH_INTERVAL
+        PdfKnowledgeBase kb = PdfKnowledgeBase.create(config.knowledgeBase(), eventListener); // KNOWLEDGE_BASE_URLS, _REFRESH_INTERVAL
         kb.start();                                     // loads at once on its own daemon thread, then every interval
         List<Passage> passages = kb.searchWithinBudget(userTurn, KnowledgeBase.DEFAULT_PROMPT_CHARS);
         AiResponder offline = new KnowledgeBaseResponder(kb); // demo without an API key, or a fallback responder
@@ -52,7 +52,7 @@ final class ComponentSnippets {
                         ScheduledExecutorService scheduledExecutor, Random random, String phoneNumberId,
                         Sender sender, String llmReply, String inboundWamid, String mediaId) {
         // tag::sending[]
-        GraphWhatsAppClient fromConfig = GraphWhatsAppClient.create(config, listener); // token, base URL, version, pace
+        GraphWhatsAppClient fromSettings = GraphWhatsAppClient.create(config.graph(), listener); // token, base URL, version, pace
         // or, with everything explicit (tests inject scheduler + ticker + jitter):
         GraphWhatsAppClient client = GraphWhatsAppClient.builder()
                 .accessToken(token)                      // required; never logged
