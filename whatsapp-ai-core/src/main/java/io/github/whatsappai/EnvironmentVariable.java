@@ -18,101 +18,101 @@ import java.util.function.BiConsumer;
  */
 enum EnvironmentVariable {
 
-    META_APP_SECRET(Section.WEBHOOK, "appSecrets", Default.note("**required**"),
+    META_APP_SECRET(Section.WEBHOOK, "appSecrets", "appSecrets", Default.note("**required**"),
             "app secret(s) that sign webhooks, comma-separated; several, current first, during a rotation. There is "
                     + "no \"skip verification\": without a secret the SDK refuses to start.",
             list(WhatsAppAiConfig.Builder::appSecrets)),
-    META_WEBHOOK_VERIFY_TOKEN(Section.WEBHOOK, "verifyToken", Default.note("**required**"),
+    META_WEBHOOK_VERIFY_TOKEN(Section.WEBHOOK, "verifyToken", "verifyToken", Default.note("**required**"),
             "the verify token typed into Meta's dashboard", text(WhatsAppAiConfig.Builder::verifyToken)),
-    META_PHONE_NUMBER_ID(Section.WEBHOOK, "phoneNumberIds", Default.note("**required**"),
+    META_PHONE_NUMBER_ID(Section.WEBHOOK, "phoneNumberIds", "phoneNumberIds", Default.note("**required**"),
             "the business phone number id(s) served, comma-separated; deliveries for other numbers are "
                     + "acknowledged and ignored; replies go out from the delivery's own number",
             list(WhatsAppAiConfig.Builder::phoneNumberIds)),
-    META_BUSINESS_ACCOUNT_ID(Section.WEBHOOK, "businessAccountIds", Default.note("any"),
+    META_BUSINESS_ACCOUNT_ID(Section.WEBHOOK, "businessAccountIds", "businessAccountIds", Default.note("any"),
             "WABA id(s), comma-separated; when set, deliveries whose `entry[].id` is another WABA are ignored",
             list(WhatsAppAiConfig.Builder::businessAccountIds)),
-    META_APP_ID(Section.WEBHOOK, "appId", Default.note("none"), "labels logs and metrics",
+    META_APP_ID(Section.WEBHOOK, "appId", "appId", Default.note("none"), "labels logs and metrics",
             text(WhatsAppAiConfig.Builder::appId)),
-    WEBHOOK_MAX_BODY_BYTES(Section.WEBHOOK, "maxBodyBytes", Default.value("4194304"),
+    WEBHOOK_MAX_BODY_BYTES(Section.WEBHOOK, "maxBodyBytes", "maxBodyBytes", Default.value("4194304"),
             "larger bodies get 413; at least 3000000 (Meta sends up to 3 MB)",
             integer(WhatsAppAiConfig.Builder::maxBodyBytes)),
 
-    RATE_LIMIT_PER_MINUTE(Section.GUARDS, "rateLimitPerMinute", Default.value("20"),
+    RATE_LIMIT_PER_MINUTE(Section.GUARDS, "rateLimitPerMinute", "rateLimitPerMinute", Default.value("20"),
             "messages per sender per minute (token bucket)", integer(WhatsAppAiConfig.Builder::rateLimitPerMinute)),
-    MAX_MESSAGE_AGE(Section.GUARDS, "maxMessageAge", Default.value("24h"),
+    MAX_MESSAGE_AGE(Section.GUARDS, "maxMessageAge", "maxMessageAge", Default.value("24h"),
             "older messages are ignored instead of answered (backlogs after an outage)",
             duration(WhatsAppAiConfig.Builder::maxMessageAge)),
-    DEDUP_CAPACITY(Section.GUARDS, "dedupCapacity", Default.value("200000"),
+    DEDUP_CAPACITY(Section.GUARDS, "dedupCapacity", "dedupCapacity", Default.value("200000"),
             "message ids remembered; the window is `MAX_MESSAGE_AGE` plus a margin",
             integer(WhatsAppAiConfig.Builder::dedupCapacity)),
 
-    META_ACCESS_TOKEN(Section.GRAPH, "accessToken", Default.note("none"),
-            "Graph API token (system user); required unless you supply your own `WhatsAppClient`",
-            text(WhatsAppAiConfig.Builder::accessToken)),
-    META_GRAPH_API_BASE_URL(Section.GRAPH, "baseUrl", Default.value("https://graph.facebook.com"),
-            "override for tests and local stand-ins", text(WhatsAppAiConfig.Builder::graphApiBaseUrl)),
-    META_GRAPH_API_VERSION(Section.GRAPH, "version", Default.value("v26.0"), "Graph API version (`vNN.N`)",
-            text(WhatsAppAiConfig.Builder::graphApiVersion)),
-    OUTBOUND_MESSAGES_PER_SECOND(Section.GRAPH, "outboundMessagesPerSecond", Default.value("80"),
-            "send pace per phone number id (Meta's default throughput; up to 1000 when Meta upgrades the number)",
-            integer(WhatsAppAiConfig.Builder::outboundMessagesPerSecond)),
+    MESSAGE_BUFFER_WINDOW(Section.BUFFER, "window", "bufferWindow", Default.value("15s"),
+            "quiet time, restarted by every message, before a burst is answered (the seed's 15 seconds)",
+            duration(WhatsAppAiConfig.Builder::bufferWindow)),
+    MESSAGE_BUFFER_MAX_WAIT(Section.BUFFER, "maxWait", "bufferMaxWait", Default.value("60s"),
+            "a burst is answered at the latest this long after its first message",
+            duration(WhatsAppAiConfig.Builder::bufferMaxWait)),
+    MESSAGE_BUFFER_MAX_BATCH(Section.BUFFER, "maxBatchSize", "bufferMaxBatchSize", Default.value("20"),
+            "a burst of this many messages is answered at once", integer(WhatsAppAiConfig.Builder::bufferMaxBatchSize)),
 
-    OPENROUTER_API_KEY(Section.OPEN_ROUTER, "apiKey", Default.note("none"),
-            "OpenRouter key; without it `WhatsAppAi` answers from the knowledge base alone",
-            text(WhatsAppAiConfig.Builder::openRouterApiKey)),
-    OPENROUTER_MODEL(Section.OPEN_ROUTER, "model", Default.value("google/gemini-2.0-flash-exp:free"),
-            "the seed's model. OpenRouter no longer serves it, so the default fallback list takes over: set a "
-                    + "current model in production", text(WhatsAppAiConfig.Builder::openRouterModel)),
-    OPENROUTER_FALLBACK_MODELS(Section.OPEN_ROUTER, "fallbackModels", Default.value("openrouter/free"),
-            "comma-separated; tried in order when the model fails (OpenRouter's `models` list)",
-            list(WhatsAppAiConfig.Builder::openRouterFallbackModels)),
-    OPENROUTER_BASE_URL(Section.OPEN_ROUTER, "baseUrl", Default.value("https://openrouter.ai/api/v1"),
-            "override for tests and proxies", text(WhatsAppAiConfig.Builder::openRouterBaseUrl)),
-    OPENROUTER_APP_URL(Section.OPEN_ROUTER, "appUrl", Default.note("none"),
-            "sent as `HTTP-Referer` for app attribution", text(WhatsAppAiConfig.Builder::openRouterAppUrl)),
-    OPENROUTER_APP_TITLE(Section.OPEN_ROUTER, "appTitle", Default.value("whatsapp-ai"),
-            "sent as `X-OpenRouter-Title`", text(WhatsAppAiConfig.Builder::openRouterAppTitle)),
-    OPENROUTER_TEMPERATURE(Section.OPEN_ROUTER, "temperature", Default.value("0.3"), "0 to 2",
-            decimal(WhatsAppAiConfig.Builder::aiTemperature)),
-    OPENROUTER_MAX_TOKENS(Section.OPEN_ROUTER, "maxTokens", Default.value("1024"), "reply length limit",
-            integer(WhatsAppAiConfig.Builder::aiMaxTokens)),
-    AI_REQUEST_TIMEOUT(Section.OPEN_ROUTER, "requestTimeout", Default.value("60s"),
-            "one AI request; a timeout is retried", duration(WhatsAppAiConfig.Builder::aiRequestTimeout)),
-    AI_SYSTEM_PROMPT(Section.OPEN_ROUTER, "systemPrompt", Default.note("a short assistant prompt"),
-            "the system prompt; user text never goes into it", text(WhatsAppAiConfig.Builder::systemPrompt)),
+    SESSION_IDLE_TIMEOUT(Section.CONVERSATION, "sessionIdleTimeout", "sessionIdleTimeout", Default.value("24h"),
+            "inactivity after which a new session starts (WhatsApp's service window)",
+            duration(WhatsAppAiConfig.Builder::sessionIdleTimeout)),
+    SESSION_RESET_WORDS(Section.CONVERSATION, "sessionResetWords", "sessionResetWords", Default.value("/reset,/new"),
+            "comma-separated; a message consisting of one of these starts a new session",
+            list(WhatsAppAiConfig.Builder::sessionResetWords)),
 
-    KNOWLEDGE_BASE_URLS(Section.KNOWLEDGE_BASE, "sources", Default.note("none"),
+    KNOWLEDGE_BASE_URLS(Section.KNOWLEDGE_BASE, "sources", "knowledgeBaseSources", Default.note("none"),
             "PDF sources, comma-separated: `http(s)` URLs or file paths",
             list(WhatsAppAiConfig.Builder::knowledgeBaseSources)),
-    KNOWLEDGE_BASE_REFRESH_INTERVAL(Section.KNOWLEDGE_BASE, "refreshInterval", Default.value("1h"),
+    KNOWLEDGE_BASE_REFRESH_INTERVAL(Section.KNOWLEDGE_BASE, "refreshInterval", "knowledgeBaseRefreshInterval", Default.value("1h"),
             "conditional re-fetch interval (ETag / Last-Modified)",
             duration(WhatsAppAiConfig.Builder::knowledgeBaseRefreshInterval)),
 
-    MESSAGE_BUFFER_WINDOW(Section.BUFFER, "window", Default.value("15s"),
-            "quiet time, restarted by every message, before a burst is answered (the seed's 15 seconds)",
-            duration(WhatsAppAiConfig.Builder::bufferWindow)),
-    MESSAGE_BUFFER_MAX_WAIT(Section.BUFFER, "maxWait", Default.value("60s"),
-            "a burst is answered at the latest this long after its first message",
-            duration(WhatsAppAiConfig.Builder::bufferMaxWait)),
-    MESSAGE_BUFFER_MAX_BATCH(Section.BUFFER, "maxBatchSize", Default.value("20"),
-            "a burst of this many messages is answered at once", integer(WhatsAppAiConfig.Builder::bufferMaxBatchSize)),
+    OPENROUTER_API_KEY(Section.OPEN_ROUTER, "apiKey", "openRouterApiKey", Default.note("none"),
+            "OpenRouter key; without it `WhatsAppAi` answers from the knowledge base alone",
+            text(WhatsAppAiConfig.Builder::openRouterApiKey)),
+    OPENROUTER_MODEL(Section.OPEN_ROUTER, "model", "openRouterModel", Default.value("google/gemini-2.0-flash-exp:free"),
+            "the seed's model. OpenRouter no longer serves it, so the default fallback list takes over: set a "
+                    + "current model in production", text(WhatsAppAiConfig.Builder::openRouterModel)),
+    OPENROUTER_FALLBACK_MODELS(Section.OPEN_ROUTER, "fallbackModels", "openRouterFallbackModels", Default.value("openrouter/free"),
+            "comma-separated; tried in order when the model fails (OpenRouter's `models` list)",
+            list(WhatsAppAiConfig.Builder::openRouterFallbackModels)),
+    OPENROUTER_BASE_URL(Section.OPEN_ROUTER, "baseUrl", "openRouterBaseUrl", Default.value("https://openrouter.ai/api/v1"),
+            "override for tests and proxies", text(WhatsAppAiConfig.Builder::openRouterBaseUrl)),
+    OPENROUTER_APP_URL(Section.OPEN_ROUTER, "appUrl", "openRouterAppUrl", Default.note("none"),
+            "sent as `HTTP-Referer` for app attribution", text(WhatsAppAiConfig.Builder::openRouterAppUrl)),
+    OPENROUTER_APP_TITLE(Section.OPEN_ROUTER, "appTitle", "openRouterAppTitle", Default.value("whatsapp-ai"),
+            "sent as `X-OpenRouter-Title`", text(WhatsAppAiConfig.Builder::openRouterAppTitle)),
+    OPENROUTER_TEMPERATURE(Section.OPEN_ROUTER, "temperature", "aiTemperature", Default.value("0.3"), "0 to 2",
+            decimal(WhatsAppAiConfig.Builder::aiTemperature)),
+    OPENROUTER_MAX_TOKENS(Section.OPEN_ROUTER, "maxTokens", "aiMaxTokens", Default.value("1024"), "reply length limit",
+            integer(WhatsAppAiConfig.Builder::aiMaxTokens)),
+    AI_REQUEST_TIMEOUT(Section.OPEN_ROUTER, "requestTimeout", "aiRequestTimeout", Default.value("60s"),
+            "one AI request; a timeout is retried", duration(WhatsAppAiConfig.Builder::aiRequestTimeout)),
+    AI_SYSTEM_PROMPT(Section.OPEN_ROUTER, "systemPrompt", "systemPrompt", Default.note("a short assistant prompt"),
+            "the system prompt; user text never goes into it", text(WhatsAppAiConfig.Builder::systemPrompt)),
 
-    SESSION_IDLE_TIMEOUT(Section.CONVERSATION, "sessionIdleTimeout", Default.value("24h"),
-            "inactivity after which a new session starts (WhatsApp's service window)",
-            duration(WhatsAppAiConfig.Builder::sessionIdleTimeout)),
-    SESSION_RESET_WORDS(Section.CONVERSATION, "sessionResetWords", Default.value("/reset,/new"),
-            "comma-separated; a message consisting of one of these starts a new session",
-            list(WhatsAppAiConfig.Builder::sessionResetWords));
+    META_ACCESS_TOKEN(Section.GRAPH, "accessToken", "accessToken", Default.note("none"),
+            "Graph API token (system user); required unless you supply your own `WhatsAppClient`",
+            text(WhatsAppAiConfig.Builder::accessToken)),
+    META_GRAPH_API_BASE_URL(Section.GRAPH, "baseUrl", "graphApiBaseUrl", Default.value("https://graph.facebook.com"),
+            "override for tests and local stand-ins", text(WhatsAppAiConfig.Builder::graphApiBaseUrl)),
+    META_GRAPH_API_VERSION(Section.GRAPH, "version", "graphApiVersion", Default.value("v26.0"), "Graph API version (`vNN.N`)",
+            text(WhatsAppAiConfig.Builder::graphApiVersion)),
+    OUTBOUND_MESSAGES_PER_SECOND(Section.GRAPH, "outboundMessagesPerSecond", "outboundMessagesPerSecond", Default.value("80"),
+            "send pace per phone number id (Meta's default throughput; up to 1000 when Meta upgrades the number)",
+            integer(WhatsAppAiConfig.Builder::outboundMessagesPerSecond));
 
     /** The settings records of {@link WhatsAppAiConfig}, in the order of its components. */
     enum Section {
         WEBHOOK("webhook", "Receiving", "WebhookSettings"),
         GUARDS("guards", "Guards", "GuardSettings"),
-        GRAPH("graph", "Sending", "GraphSettings"),
-        OPEN_ROUTER("openRouter", "AI", "OpenRouterSettings"),
-        KNOWLEDGE_BASE("knowledgeBase", "Knowledge base", "KnowledgeBaseSettings"),
         BUFFER("buffer", "Buffer", "BufferPolicy"),
-        CONVERSATION("conversation", "Conversation", "ConversationSettings");
+        CONVERSATION("conversation", "Conversation", "ConversationSettings"),
+        KNOWLEDGE_BASE("knowledgeBase", "Knowledge base", "KnowledgeBaseSettings"),
+        OPEN_ROUTER("openRouter", "AI", "OpenRouterSettings"),
+        GRAPH("graph", "Sending", "GraphSettings");
 
         /** The accessor of {@link WhatsAppAiConfig} that returns the record. */
         final String accessor;
@@ -152,13 +152,17 @@ enum EnvironmentVariable {
     final Section section;
     /** The record component of the section's settings that the variable sets. */
     final String field;
+    /** The {@link WhatsAppAiConfig.Builder} method that sets the field; the setter calls it. */
+    final String shortcut;
     final Default defaultValue;
     final String meaning;
     private final Setter setter;
 
-    EnvironmentVariable(Section section, String field, Default defaultValue, String meaning, Setter setter) {
+    EnvironmentVariable(Section section, String field, String shortcut, Default defaultValue, String meaning,
+                        Setter setter) {
         this.section = section;
         this.field = field;
+        this.shortcut = shortcut;
         this.defaultValue = defaultValue;
         this.meaning = meaning;
         this.setter = setter;
@@ -218,11 +222,13 @@ enum EnvironmentVariable {
         for (Section section : Section.values()) {
             md.append("### ").append(section.title).append(": `").append(section.type).append("`, `config.")
                     .append(section.accessor).append("()`\n\n")
-                    .append("| variable | default | settings field | meaning |\n|---|---|---|---|\n");
+                    .append("| variable | default | settings field | builder shortcut | meaning |\n")
+                    .append("|---|---|---|---|---|\n");
             for (EnvironmentVariable v : values()) {
                 if (v.section == section) {
                     md.append("| `").append(v.name()).append("` | ").append(v.defaultValue.markdown()).append(" | `")
-                            .append(v.field).append("` | ").append(v.meaning).append(" |\n");
+                            .append(v.field).append("` | `").append(v.shortcut).append("` | ").append(v.meaning)
+                            .append(" |\n");
                 }
             }
             md.append('\n');

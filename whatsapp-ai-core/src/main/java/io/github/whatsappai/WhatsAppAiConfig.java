@@ -35,22 +35,22 @@ import java.util.function.Supplier;
  * @param guards the limits of the ingress guards: message age, de-duplication, rate limit, message length
  * @param buffer when a conversation's burst is answered
  * @param conversation sessions, the prompt history, reset words and the fixed texts
- * @param graph sending through the Graph API: token, base URL, version, pace
- * @param openRouter the OpenRouter responder: key, models, base URL, sampling, limits, system prompt
  * @param knowledgeBase the PDF sources and their refresh interval
+ * @param openRouter the OpenRouter responder: key, models, base URL, sampling, limits, system prompt
+ * @param graph sending through the Graph API: token, base URL, version, pace
  */
 public record WhatsAppAiConfig(WebhookSettings webhook, GuardSettings guards, BufferPolicy buffer,
-                               ConversationSettings conversation, GraphSettings graph,
-                               OpenRouterSettings openRouter, KnowledgeBaseSettings knowledgeBase) {
+                               ConversationSettings conversation, KnowledgeBaseSettings knowledgeBase,
+                               OpenRouterSettings openRouter, GraphSettings graph) {
 
     public WhatsAppAiConfig {
         Objects.requireNonNull(webhook, "webhook");
         Objects.requireNonNull(guards, "guards");
         Objects.requireNonNull(buffer, "buffer");
         Objects.requireNonNull(conversation, "conversation");
-        Objects.requireNonNull(graph, "graph");
-        Objects.requireNonNull(openRouter, "openRouter");
         Objects.requireNonNull(knowledgeBase, "knowledgeBase");
+        Objects.requireNonNull(openRouter, "openRouter");
+        Objects.requireNonNull(graph, "graph");
     }
 
     /** A builder with every default set; the receiving secrets and phone number ids must be supplied. */
@@ -71,7 +71,7 @@ public record WhatsAppAiConfig(WebhookSettings webhook, GuardSettings guards, Bu
     /** A builder holding this configuration's values, to derive a changed copy. */
     public Builder toBuilder() {
         return new Builder().webhook(webhook).guards(guards).buffer(buffer).conversation(conversation)
-                .graph(graph).openRouter(openRouter).knowledgeBase(knowledgeBase);
+                .knowledgeBase(knowledgeBase).openRouter(openRouter).graph(graph);
     }
 
     /**
@@ -384,13 +384,13 @@ public record WhatsAppAiConfig(WebhookSettings webhook, GuardSettings guards, Bu
             GuardSettings g = check(problems, Section.GUARDS, guards::build);
             BufferPolicy b = check(problems, Section.BUFFER, buffer::build);
             ConversationSettings c = check(problems, Section.CONVERSATION, conversation::build);
-            GraphSettings gr = check(problems, Section.GRAPH, graph::build);
-            OpenRouterSettings o = check(problems, Section.OPEN_ROUTER, openRouter::build);
             KnowledgeBaseSettings k = check(problems, Section.KNOWLEDGE_BASE, knowledgeBase::build);
+            OpenRouterSettings o = check(problems, Section.OPEN_ROUTER, openRouter::build);
+            GraphSettings gr = check(problems, Section.GRAPH, graph::build);
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException(SettingsCheck.message("Invalid whatsapp-ai configuration", problems));
             }
-            return new WhatsAppAiConfig(w, g, b, c, gr, o, k);
+            return new WhatsAppAiConfig(w, g, b, c, k, o, gr);
         }
 
         private static <T> T check(List<String> problems, Section section, Supplier<T> build) {

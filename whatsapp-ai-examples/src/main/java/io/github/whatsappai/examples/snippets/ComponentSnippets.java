@@ -4,10 +4,13 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.ai.AiResponder;
 import io.github.whatsappai.ai.KnowledgeBaseResponder;
+import io.github.whatsappai.ai.OpenRouterResponder;
+import io.github.whatsappai.ai.OpenRouterSettings;
 import io.github.whatsappai.ai.knowledge.KnowledgeBase;
 import io.github.whatsappai.ai.knowledge.Passage;
 import io.github.whatsappai.ai.knowledge.PdfKnowledgeBase;
 import io.github.whatsappai.client.ButtonsMessage;
+import io.github.whatsappai.client.GraphSettings;
 import io.github.whatsappai.client.GraphWhatsAppClient;
 import io.github.whatsappai.client.Recipient;
 import io.github.whatsappai.event.EventListener;
@@ -31,7 +34,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ScheduledExecutorService;
 
-/** Component examples quoted in docs/knowledge-base.md, docs/sending.md and docs/storage.md. */
+/** Component examples quoted in docs/configuration.md, docs/knowledge-base.md, docs/sending.md and docs/storage.md. */
 final class ComponentSnippets {
 
     private ComponentSnippets() {
@@ -70,6 +73,14 @@ final class ComponentSnippets {
         client.send(phoneNumberId, to, new ButtonsMessage("Confirm?", List.of(new ButtonsMessage.Button("y", "Yes"))));
         client.downloadMedia(mediaId);                                // lookup + download with the token
         // end::sending[]
+    }
+
+    static void settings(String key, String token, KnowledgeBase knowledgeBase, EventListener listener) {
+        // tag::settings[]
+        OpenRouterResponder responder = OpenRouterResponder.create(
+                OpenRouterSettings.builder().apiKey(key).model("openai/gpt-4o-mini").build(), knowledgeBase);
+        GraphWhatsAppClient client = GraphWhatsAppClient.create(GraphSettings.builder().accessToken(token).build(), listener);
+        // end::settings[]
     }
 
     static void jdbc() {
