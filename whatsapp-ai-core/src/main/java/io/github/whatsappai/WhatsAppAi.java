@@ -8,6 +8,7 @@ import io.github.whatsappai.ai.knowledge.PdfKnowledgeBase;
 import io.github.whatsappai.client.GraphWhatsAppClient;
 import io.github.whatsappai.client.WhatsAppClient;
 import io.github.whatsappai.conversation.ConversationEngine;
+import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.event.LoggingEventListener;
 import io.github.whatsappai.internal.ingress.WebhookIngress;
@@ -69,6 +70,7 @@ public final class WhatsAppAi implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WhatsAppAi.class);
 
     private final WhatsAppAiConfig config;
+    private final EventListener eventListener;
     private final WebhookIngress ingress;
     private final ConversationEngine engine;
     /** What this instance created and must close, in closing order. */
@@ -76,6 +78,7 @@ public final class WhatsAppAi implements AutoCloseable {
 
     private WhatsAppAi(Builder b, ConversationEngine engine, List<AutoCloseable> owned) {
         this.config = b.config;
+        this.eventListener = b.eventListener;
         this.engine = engine;
         this.owned = owned;
         InboundHandler handler = engine != null ? engine : b.inboundHandler;
@@ -115,6 +118,25 @@ public final class WhatsAppAi implements AutoCloseable {
      */
     public WebhookResponse handle(WebhookRequest request) {
         return ingress.handle(request);
+    }
+
+    /**
+     * Reports a request that an HTTP adapter refused by itself, before it could call
+     * {@link #handle(WebhookRequest)}: a body above the cap (413) or one that did not arrive within the
+     * read deadline (408). The configured {@link EventListener} receives an
+     * {@link io.github.whatsappai.event.Event.RequestRejected}; an exception it throws is logged, not
+     * passed on.
+     *
+     * @param status the status the adapter answered
+     * @param reason why, for the event; must not contain personal data
+     */
+    public void reportRejected(int status, String reason) {
+        Event.RequestRejected event = new Event.RequestRejected(status, Objects.requireNonNull(reason, "reason"));
+        try {
+            eventListener.onEvent(event);
+        } catch (RuntimeException e) {
+            LOG.warn("event listener failed on {}", event.getClass().getSimpleName(), e);
+        }
     }
 
     /** The configuration this instance runs with. */

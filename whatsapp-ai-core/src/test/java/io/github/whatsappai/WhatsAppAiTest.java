@@ -145,6 +145,17 @@ class WhatsAppAiTest {
         assertThat(events.of(Event.SignatureRejected.class)).isEmpty();
     }
 
+    @Test
+    void refusalsAnAdapterAnswersItselfAreReportedAsRequestRejected() {
+        ai();
+        ai.reportRejected(413, "Request body of 5000000 bytes exceeds the limit of 4194304 bytes");
+        ai.reportRejected(408, "request body not complete within 10000 ms");
+
+        assertThat(events.of(Event.RequestRejected.class)).extracting(Event.RequestRejected::status)
+                .containsExactly(413, 408);
+        assertThat(handled).isEmpty();
+    }
+
     // ---- signatures -----------------------------------------------------------------------------
 
     @Test

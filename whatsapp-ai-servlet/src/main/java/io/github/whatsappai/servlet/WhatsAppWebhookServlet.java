@@ -13,7 +13,11 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The WhatsApp webhook endpoint for any Jakarta Servlet 6 container: {@code GET} answers Meta's
@@ -35,7 +39,10 @@ import java.util.Objects;
  *
  * @Bean
  * ServletRegistrationBean<WhatsAppWebhookServlet> whatsAppWebhook(WhatsAppAi ai) {
- *     return new ServletRegistrationBean<>(new WhatsAppWebhookServlet(ai), "/webhook/whatsapp");
+ *     ServletRegistrationBean<WhatsAppWebhookServlet> webhook =
+ *             new ServletRegistrationBean<>(new WhatsAppWebhookServlet(ai), "/webhook/whatsapp");
+ *     webhook.setAsyncSupported(true);   // slow bodies hold no container thread
+ *     return webhook;
  * }
  * }</pre>
  *
@@ -46,9 +53,10 @@ import java.util.Objects;
  *
  *     public void contextInitialized(ServletContextEvent event) {
  *         ai = WhatsAppAi.fromEnvironment(System.getenv());
- *         event.getServletContext()
- *              .addServlet("whatsapp-webhook", new WhatsAppWebhookServlet(ai))
- *              .addMapping("/webhook/whatsapp");
+ *         ServletRegistration.Dynamic webhook = event.getServletContext()
+ *              .addServlet("whatsapp-webhook", new WhatsAppWebhookServlet(ai));
+ *         webhook.setAsyncSupported(true);   // slow bodies hold no container thread
+ *         webhook.addMapping("/webhook/whatsapp");
  *     }
  *
  *     public void contextDestroyed(ServletContextEvent event) {
@@ -71,7 +79,13 @@ import java.util.Objects;
  *     <param-name>whatsapp-ai.max-body-bytes</param-name>
  *     <param-value>4194304</param-value>
  *   </init-param>
+ *   <!-- optional; default 10s (also 500ms, or ISO-8601 such as PT10S) -->
+ *   <init-param>
+ *     <param-name>whatsapp-ai.read-timeout</param-name>
+ *     <param-value>10s</param-value>
+ *   </init-param>
  *   <load-on-startup>1</load-on-startup>
+ *   <async-supported>true</async-supported>
  * </servlet>
  * <servlet-mapping>
  *   <servlet-name>whatsapp-webhook</servlet-name>
@@ -90,6 +104,16 @@ import java.util.Objects;
  * {@link io.github.whatsappai.webhook.WebhookSettings#maxBodyBytes()} (4 MiB by default). Keep it at or above
  * Meta's 3 MB maximum, or Meta retries refused deliveries for days.
  *
+ * <p><b>Slow clients.</b> Register the servlet, and every filter mapped in front of it, with
+ * {@code asyncSupported} (as above). The body is then read with Servlet async I/O: a client that
+ * trickles its body holds no container thread, and a body not complete within the read deadline is
+ * answered {@code 408} and its connection closed. The deadline is, in order of precedence: the
+ * constructor argument, the init-param {@value #READ_TIMEOUT_PARAM}, then
+ * {@link WebhookServletAdapter#DEFAULT_READ_TIMEOUT} (10 s). Without async support the body is read on
+ * the request thread as a plain blocking read, without the deadline, and a WARN says so once.
+ * Every {@code 413} and {@code 408} is reported as an
+ * {@link io.github.whatsappai.event.Event.RequestRejected} event.
+ *
  * <p>Thread-safe: the container calls it concurrently; it holds no per-request state.
  */
 public class WhatsAppWebhookServlet extends HttpServlet {
@@ -100,12 +124,21 @@ public class WhatsAppWebhookServlet extends HttpServlet {
     /** Init-param with the body cap in bytes; optional. */
     public static final String MAX_BODY_BYTES_PARAM = "whatsapp-ai.max-body-bytes";
 
+    /**
+     * Init-param with the read deadline for a request body: {@code 500ms}, {@code 10s}, {@code 1m} or
+     * ISO-8601 ({@code PT10S}); optional.
+     */
+    public static final String READ_TIMEOUT_PARAM = "whatsapp-ai.read-timeout";
+
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(WhatsAppWebhookServlet.class);
     private static final String ALLOWED_METHODS = "GET, POST";
+    private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m)");
 
     /** The constructor's cap, or 0 to take the init-param or the configuration's. */
     private final int explicitMaxBodyBytes;
+    /** The constructor's read deadline, or {@code null} to take the init-param or the default. */
+    private final Duration explicitReadTimeout;
     /** Whether the instance comes from the factory (no-argument constructor), so that this servlet owns it. */
     private final boolean ownsInstance;
     private transient volatile WhatsAppAi ai;
@@ -119,6 +152,7 @@ public class WhatsAppWebhookServlet extends HttpServlet {
     public WhatsAppWebhookServlet() {
         this.ai = null;
         this.explicitMaxBodyBytes = 0;
+        this.explicitReadTimeout = null;
         this.ownsInstance = true;
     }
 
@@ -131,6 +165,7 @@ public class WhatsAppWebhookServlet extends HttpServlet {
     public WhatsAppWebhookServlet(WhatsAppAi ai) {
         this.ai = Objects.requireNonNull(ai, "ai");
         this.explicitMaxBodyBytes = 0;
+        this.explicitReadTimeout = null;
         this.ownsInstance = false;
     }
 
@@ -147,6 +182,31 @@ public class WhatsAppWebhookServlet extends HttpServlet {
             throw new IllegalArgumentException("maxBodyBytes must be positive, was " + maxBodyBytes);
         }
         this.explicitMaxBodyBytes = maxBodyBytes;
+        this.explicitReadTimeout = null;
+        this.ownsInstance = false;
+    }
+
+    /**
+     * For programmatic registration with an explicit body cap and read deadline. The caller keeps
+     * ownership of {@code ai}.
+     *
+     * @param ai the instance to serve
+     * @param maxBodyBytes the largest accepted body in bytes; must be positive
+     * @param readTimeout how long a request body may take to arrive; at least one millisecond
+     * @throws IllegalArgumentException when {@code maxBodyBytes} is not positive or {@code readTimeout} is
+     *         shorter than a millisecond
+     */
+    public WhatsAppWebhookServlet(WhatsAppAi ai, int maxBodyBytes, Duration readTimeout) {
+        this.ai = Objects.requireNonNull(ai, "ai");
+        if (maxBodyBytes <= 0) {
+            throw new IllegalArgumentException("maxBodyBytes must be positive, was " + maxBodyBytes);
+        }
+        Objects.requireNonNull(readTimeout, "readTimeout");
+        if (readTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("readTimeout must be at least 1 ms, was " + readTimeout);
+        }
+        this.explicitMaxBodyBytes = maxBodyBytes;
+        this.explicitReadTimeout = readTimeout;
         this.ownsInstance = false;
     }
 
@@ -157,7 +217,7 @@ public class WhatsAppWebhookServlet extends HttpServlet {
      *         loaded, does not implement {@link WhatsAppAiFactory} or has no public no-argument
      *         constructor, when the factory fails or returns {@code null}, when the factory init-param
      *         is given to a servlet that was constructed with an instance, or when the cap init-param is
-     *         not a positive whole number
+     *         not a positive whole number or the read-timeout init-param not a duration of at least 1 ms
      */
     @Override
     public void init() throws ServletException {
@@ -176,7 +236,7 @@ public class WhatsAppWebhookServlet extends HttpServlet {
                     + "servlet was constructed with a WhatsAppAi instance; use one or the other");
         }
         try {
-            adapter = new WebhookServletAdapter(maxBodyBytes(config));
+            adapter = new WebhookServletAdapter(maxBodyBytes(config), readTimeout(config));
         } catch (ServletException e) {
             closeOwned();
             throw e;
@@ -197,6 +257,40 @@ public class WhatsAppWebhookServlet extends HttpServlet {
         }
         throw new ServletException("init-param '" + MAX_BODY_BYTES_PARAM + "' must be a positive whole number of "
                 + "bytes (at least 3000000 in production), was '" + value + "'");
+    }
+
+    private Duration readTimeout(ServletConfig config) throws ServletException {
+        if (explicitReadTimeout != null) {
+            return explicitReadTimeout;
+        }
+        String value = trimmedInitParameter(config, READ_TIMEOUT_PARAM);
+        if (value == null) {
+            return WebhookServletAdapter.DEFAULT_READ_TIMEOUT;
+        }
+        Duration timeout = parseDuration(value);
+        if (timeout != null && timeout.toMillis() >= 1) {
+            return timeout;
+        }
+        throw new ServletException("init-param '" + READ_TIMEOUT_PARAM + "' must be a duration of at least 1 ms "
+                + "such as 10s, 500ms, 1m or PT10S, was '" + value + "'");
+    }
+
+    /** {@code 500ms}, {@code 10s}, {@code 1m} or ISO-8601; {@code null} when it is none of these. */
+    static Duration parseDuration(String value) {
+        Matcher m = SHORT_DURATION.matcher(value);
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                default -> Duration.ofMinutes(n);
+            };
+        }
+        try {
+            return Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 
     private static String trimmedInitParameter(ServletConfig config, String name) {
@@ -247,10 +341,13 @@ public class WhatsAppWebhookServlet extends HttpServlet {
     }
 
     /**
-     * Dispatches {@code GET} and {@code POST} to the core; answers {@code 405} to anything else,
-     * {@code 413} to a body above the cap, {@code 500} when the core failed unexpectedly and {@code 503}
-     * while the servlet has no instance (before {@code init}, or after {@code destroy} closed the one its
-     * factory created). Meta redelivers everything that was not answered {@code 200}.
+     * Dispatches {@code GET} and {@code POST} to the core through
+     * {@link WebhookServletAdapter#serve(WhatsAppAi, HttpServletRequest, HttpServletResponse)} (a
+     * {@code POST} body is read asynchronously when the request is async-capable); answers {@code 405} to
+     * anything else, {@code 413} to a body above the cap, {@code 408} to a body not complete within the
+     * read deadline, {@code 500} when the core failed unexpectedly and {@code 503} while the servlet has
+     * no instance (before {@code init}, or after {@code destroy} closed the one its factory created).
+     * Meta redelivers everything that was not answered {@code 200}.
      */
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -268,19 +365,7 @@ public class WhatsAppWebhookServlet extends HttpServlet {
                     "Method not allowed"), response);
             return;
         }
-        WebhookResponse result;
-        try {
-            result = target.handle(translator.toWebhookRequest(request));
-        } catch (BodyTooLargeException e) {
-            LOG.warn("Refused webhook request to {}: {}", request.getRequestURI(), e.getMessage());
-            WebhookServletAdapter.writeBodyTooLarge(e, response);
-            return;
-        } catch (RuntimeException e) {
-            LOG.error("Webhook request to {} failed in the core; answering 500 so that Meta redelivers it",
-                    request.getRequestURI(), e);
-            result = WebhookResponse.text(HttpServletResponse.SC_INTERNAL_SERVER_ERROR, "Internal error");
-        }
-        WebhookServletAdapter.writeResponse(result, response);
+        translator.serve(target, request, response);
     }
 
     /**
@@ -322,5 +407,14 @@ public class WhatsAppWebhookServlet extends HttpServlet {
      */
     public int maxBodyBytes() {
         return adapter == null ? 0 : adapter.maxBodyBytes();
+    }
+
+    /**
+     * The read deadline in effect.
+     *
+     * @return how long a request body may take to arrive, or {@code null} before {@link #init()}
+     */
+    public Duration readTimeout() {
+        return adapter == null ? null : adapter.readTimeout();
     }
 }

@@ -4,6 +4,7 @@ import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.net.URI;
 import java.util.List;
@@ -15,8 +16,15 @@ class JettyWebhookServletTest extends WebhookServletContainerTest {
 
     @Override
     protected URI start(List<Deployment> deployments) throws Exception {
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
+        if (maxThreads > 0) {
+            // acceptor and selector take one thread each; no reserved threads, so the rest serve requests
+            QueuedThreadPool pool = new QueuedThreadPool(maxThreads + 2, 2);
+            pool.setReservedThreads(0);
+            server = new Server(pool);
+        } else {
+            server = new Server();
+        }
+        ServerConnector connector = maxThreads > 0 ? new ServerConnector(server, 1, 1) : new ServerConnector(server);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -28,6 +36,7 @@ class JettyWebhookServletTest extends WebhookServletContainerTest {
                 holder.setClassName(d.className());
             }
             holder.setInitParameters(d.initParams());
+            holder.setAsyncSupported(d.asyncSupported());
             holder.setInitOrder(1);
             context.addServlet(holder, d.path());
         }

@@ -37,6 +37,10 @@ class TomcatWebhookServletTest extends WebhookServletContainerTest {
         Connector connector = tomcat.getConnector();
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
+        if (maxThreads > 0) {
+            connector.setProperty("maxThreads", Integer.toString(maxThreads));
+            connector.setProperty("minSpareThreads", "1");
+        }
         Path docBase = Files.createDirectories(baseDir.resolve("docbase"));
         Context context = tomcat.addContext("", docBase.toString());
         if (context instanceof StandardContext standard) {
@@ -49,6 +53,7 @@ class TomcatWebhookServletTest extends WebhookServletContainerTest {
                     ? Tomcat.addServlet(context, d.name(), d.instance())
                     : Tomcat.addServlet(context, d.name(), d.className());
             d.initParams().forEach(wrapper::addInitParameter);
+            wrapper.setAsyncSupported(d.asyncSupported());
             wrapper.setLoadOnStartup(1);
             context.addServletMapping(d.path(), d.name());
         }

@@ -1,5 +1,9 @@
 package io.github.whatsappai.servlet;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.github.whatsappai.WhatsAppAi;
 import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.event.Event;
@@ -9,6 +13,7 @@ import io.github.whatsappai.webhook.model.TextContent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -34,6 +39,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 import static io.github.whatsappai.testing.SignedWebhooks.signature;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,12 +68,18 @@ abstract class WebhookServletContainerTest {
     static final Clock CLOCK = Clock.fixed(Instant.ofEpochSecond(T0 + 60), ZoneOffset.UTC);
     /** The cap the tests deploy with (init-param), small enough to exceed quickly. */
     static final int CAP = 256 * 1024;
+    /** Request threads of the container in the starvation test. */
+    static final int SMALL_POOL = 4;
+    /** How long a probe may wait behind stuck threads before the starvation test fails. */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
+    /** Threads the container may use to serve requests; 0 for its default. */
+    protected int maxThreads;
     protected RecordingInboundHandler handler;
     protected ConcurrentLinkedQueue<Event> events;
     protected WhatsAppAi ai;
@@ -100,6 +115,7 @@ abstract class WebhookServletContainerTest {
     void stopContainer() throws Exception {
         stop();
         ai.close();
+        maxThreads = 0;
     }
 
     // ---- handshake ----
@@ -268,6 +284,11 @@ abstract class WebhookServletContainerTest {
 
         assertThat(response).startsWith("HTTP/1.1 413");
         assertThat(handler.messages()).isEmpty();
+        assertThat(events).filteredOn(Event.RequestRejected.class::isInstance).map(Event.RequestRejected.class::cast)
+                .singleElement().satisfies(e -> {
+                    assertThat(e.status()).isEqualTo(413);
+                    assertThat(e.reason()).contains(Integer.toString(CAP + 1), Integer.toString(CAP));
+                });
     }
 
     @Test
@@ -286,6 +307,28 @@ abstract class WebhookServletContainerTest {
 
         assertThat(response).startsWith("HTTP/1.1 413");
         assertThat(handler.messages()).isEmpty();
+        assertThat(events).filteredOn(Event.RequestRejected.class::isInstance).map(Event.RequestRejected.class::cast)
+                .singleElement().satisfies(e -> assertThat(e.status()).isEqualTo(413));
+    }
+
+    @Test
+    void aHugeChunkIsRefusedAtTheCapWithoutWaitingForTheRest() throws Exception {
+        // The chunk announces 64 MiB; only cap + 1 bytes are sent and the connection stays open. A server
+        // that read to the end of the body would never answer.
+        byte[] part = new byte[CAP + 1];
+        Arrays.fill(part, (byte) ' ');
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes(("POST " + PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "X-Hub-Signature-256: sha256=" + "0".repeat(64) + "\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(64 << 20) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        request.writeBytes(part);
+
+        String response = rawExchange(request.toByteArray());
+
+        assertThat(response).startsWith("HTTP/1.1 413");
+        assertThat(handler.messages()).isEmpty();
+        assertThat(events).filteredOn(Event.RequestRejected.class::isInstance).map(Event.RequestRejected.class::cast)
+                .singleElement().satisfies(e -> assertThat(e.status()).isEqualTo(413));
     }
 
     // ---- delivery semantics ----
@@ -407,7 +450,280 @@ abstract class WebhookServletContainerTest {
         assertThat(handler.messages()).hasSize(1);
     }
 
+    // ---- slow and broken clients ----
+
+    @Test
+    void trickledBodiesHoldNoContainerThread() throws Exception {
+        stop();
+        maxThreads = SMALL_POOL;
+        // a read deadline far beyond the test, so that only non-blocking reading can free the threads
+        CountingWebhookServlet servlet = new CountingWebhookServlet(ai, CAP, Duration.ofMinutes(2));
+        base = start(List.of(Deployment.instance("whatsapp-webhook", PATH, servlet, Map.of())));
+        byte[] trickled = textDelivery("wamid.TRICKLED-1");
+        try (Tricklers tricklers = new Tricklers(base, 4 * SMALL_POOL, trickled, signature(trickled, SECRET))) {
+            // every container thread could now be stuck in a trickled body
+            awaitTrue(() -> servlet.entered() >= SMALL_POOL, "the trickled requests reached the servlet");
+
+            byte[] body = textDelivery("wamid.PROBE-1");
+            HttpResponse<byte[]> delivery = HTTP.send(HttpRequest.newBuilder(base.resolve(PATH))
+                    .timeout(PROBE_TIMEOUT)
+                    .header("Content-Type", "application/json")
+                    .header("X-Hub-Signature-256", signature(body, SECRET))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> handshake = HTTP.send(HttpRequest.newBuilder(URI.create(base + PATH
+                    + "?hub.mode=subscribe&hub.challenge=77&hub.verify_token=" + VERIFY_TOKEN)).timeout(PROBE_TIMEOUT)
+                    .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+
+            assertThat(delivery.statusCode()).isEqualTo(200);
+            assertThat(handshake.statusCode()).isEqualTo(200);
+            assertThat(new String(handshake.body(), StandardCharsets.UTF_8)).isEqualTo("77");
+            assertThat(handler.ids()).containsExactly("wamid.PROBE-1");
+            assertThat(tricklers.stillSending()).isTrue();
+        }
+    }
+
+    @Test
+    void aBodyTrickledByteByByteIsVerifiedOverItsExactBytes() throws Exception {
+        byte[] body = textDelivery("wamid.BYTEWISE-1");
+
+        String response = trickleExchange(head(body.length, signature(body, SECRET)), body, 1);
+
+        assertThat(response).startsWith("HTTP/1.1 200");
+        assertThat(handler.ids()).containsExactly("wamid.BYTEWISE-1");
+    }
+
+    @Test
+    void aBodyInManySmallChunksIsVerifiedOverItsExactBytes() throws Exception {
+        byte[] body = new String(textDelivery("wamid.CHUNKS-1"), StandardCharsets.UTF_8)
+                .replace("hello", "ol\u00e1 caf\u00e9 \uD83D\uDE42").getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream chunked = new ByteArrayOutputStream();
+        for (int at = 0, size = 1; at < body.length; at += size, size = size % 7 + 1) {
+            int n = Math.min(size, body.length - at);
+            chunked.writeBytes((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            chunked.write(body, at, n);
+            chunked.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        chunked.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        String head = "POST " + PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "X-Hub-Signature-256: " + signature(body, SECRET) + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+        String response = trickleExchange(head, chunked.toByteArray(), 5);
+
+        assertThat(response).startsWith("HTTP/1.1 200");
+        assertThat(handler.ids()).containsExactly("wamid.CHUNKS-1");
+    }
+
+    @Test
+    void aBodyNotCompleteWithinTheReadDeadlineIsAnswered408AndReported() throws Exception {
+        stop();
+        base = start(List.of(Deployment.instance("whatsapp-webhook", PATH, new WhatsAppWebhookServlet(ai),
+                Map.of(WhatsAppWebhookServlet.READ_TIMEOUT_PARAM, "200ms"))));
+        byte[] body = textDelivery("wamid.STALLED-1");
+        ByteArrayOutputStream request = new ByteArrayOutputStream();
+        request.writeBytes(head(body.length, signature(body, SECRET)).getBytes(StandardCharsets.US_ASCII));
+        request.write(body, 0, 40);
+
+        String response = rawExchange(request.toByteArray());
+
+        assertThat(response).startsWith("HTTP/1.1 408");
+        assertThat(response.toLowerCase(java.util.Locale.ROOT)).contains("connection: close");
+        assertThat(handler.messages()).isEmpty();
+        assertThat(events).filteredOn(Event.RequestRejected.class::isInstance).map(Event.RequestRejected.class::cast)
+                .singleElement().satisfies(e -> {
+                    assertThat(e.status()).isEqualTo(408);
+                    assertThat(e.reason()).contains("200 ms", "40 of " + body.length);
+                });
+        // the deadline is per request: a delivery sent at once is still accepted
+        byte[] next = textDelivery("wamid.AFTER-STALLED-1");
+        assertThat(post(next, signature(next, SECRET)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aClientThatGoesAwayMidBodyIsHandledWithoutAStackTrace() throws Exception {
+        Logger servletLog = (Logger) LoggerFactory.getLogger("io.github.whatsappai.servlet");
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        ListAppender<ILoggingEvent> containerLogged = new ListAppender<>();
+        logged.start();
+        containerLogged.start();
+        Level before = servletLog.getLevel();
+        servletLog.setLevel(Level.DEBUG);
+        servletLog.setAdditive(false); // captured here, kept off the console
+        servletLog.addAppender(logged);
+        root.addAppender(containerLogged);
+        try {
+            byte[] body = textDelivery("wamid.GONE-1");
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 10_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(head(body.length, signature(body, SECRET)).getBytes(StandardCharsets.US_ASCII));
+                out.write(body, 0, body.length / 2);
+                out.flush();
+            }
+            awaitTrue(() -> logged.list.stream().anyMatch(e -> e.getFormattedMessage().contains("ended before it was complete")),
+                    "the servlet noticed the client went away");
+
+            byte[] next = textDelivery("wamid.AFTER-GONE-1");
+            assertThat(post(next, signature(next, SECRET)).statusCode()).isEqualTo(200);
+            assertThat(handler.ids()).containsExactly("wamid.AFTER-GONE-1");
+            assertThat(logged.list).noneMatch(e -> e.getThrowableProxy() != null || e.getLevel().isGreaterOrEqual(Level.WARN));
+            assertThat(containerLogged.list).noneMatch(e -> e.getThrowableProxy() != null);
+            assertThat(events).noneMatch(Event.RequestRejected.class::isInstance);
+        } finally {
+            root.detachAppender(containerLogged);
+            servletLog.detachAppender(logged);
+            servletLog.setAdditive(true);
+            servletLog.setLevel(before);
+        }
+    }
+
+    @Test
+    void aRequestThatIsNotAsyncCapableIsReadOnItsThreadAndWarnsOnce() throws Exception {
+        stop();
+        base = start(List.of(Deployment.instance("whatsapp-webhook", PATH, new WhatsAppWebhookServlet(ai),
+                Map.of(WhatsAppWebhookServlet.MAX_BODY_BYTES_PARAM, Integer.toString(CAP))).withoutAsync()));
+        Logger adapterLog = (Logger) LoggerFactory.getLogger(WebhookServletAdapter.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        adapterLog.setAdditive(false); // captured here, kept off the console
+        adapterLog.addAppender(logged);
+        try {
+            byte[] first = textDelivery("wamid.BLOCKING-1");
+            byte[] second = textDelivery("wamid.BLOCKING-2");
+            byte[] tooLarge = padTo(textDelivery("wamid.BLOCKING-BIG"), CAP + 1);
+
+            assertThat(post(first, signature(first, SECRET)).statusCode()).isEqualTo(200);
+            assertThat(post(second, signature(second, SECRET)).statusCode()).isEqualTo(200);
+            assertThat(post(tooLarge, signature(tooLarge, SECRET)).statusCode()).isEqualTo(413);
+
+            assertThat(handler.ids()).containsExactly("wamid.BLOCKING-1", "wamid.BLOCKING-2");
+            assertThat(logged.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
+                    .satisfies(e -> assertThat(e.getFormattedMessage()).contains("asyncSupported",
+                            "setAsyncSupported(true)", "<async-supported>true</async-supported>"));
+            assertThat(events).filteredOn(Event.RequestRejected.class::isInstance)
+                    .map(e -> ((Event.RequestRejected) e).status()).containsExactly(413);
+        } finally {
+            adapterLog.detachAppender(logged);
+            adapterLog.setAdditive(true);
+        }
+    }
+
     // ---- helpers ----
+
+    /** The head of a signed POST with a declared length. */
+    static String head(int contentLength, String signature) {
+        return "POST " + PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "X-Hub-Signature-256: " + signature + "\r\nContent-Length: " + contentLength + "\r\n\r\n";
+    }
+
+    /**
+     * Writes {@code head}, then {@code body} in pieces of {@code piece} bytes, each flushed on its own
+     * with Nagle's algorithm off, and returns the status line and headers of the answer.
+     */
+    String trickleExchange(String head, byte[] body, int piece) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 10_000);
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            for (int at = 0; at < body.length; at += piece) {
+                out.write(body, at, Math.min(piece, body.length - at));
+                out.flush();
+            }
+            return readHead(socket.getInputStream());
+        }
+    }
+
+    static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting until " + what);
+            }
+            Thread.sleep(5);
+        }
+    }
+
+    /** Counts the requests that reached the servlet, so a test knows the trickled ones hold (or held) threads. */
+    static final class CountingWebhookServlet extends WhatsAppWebhookServlet {
+        private static final long serialVersionUID = 1L;
+        private final transient AtomicInteger entered = new AtomicInteger();
+
+        CountingWebhookServlet(WhatsAppAi ai, int maxBodyBytes, Duration readTimeout) {
+            super(ai, maxBodyBytes, readTimeout);
+        }
+
+        @Override
+        protected void service(jakarta.servlet.http.HttpServletRequest request,
+                               jakarta.servlet.http.HttpServletResponse response) throws IOException {
+            if ("POST".equals(request.getMethod())) {
+                entered.incrementAndGet();
+            }
+            super.service(request, response);
+        }
+
+        int entered() {
+            return entered.get();
+        }
+    }
+
+    /**
+     * Connections that send a signed POST's head at once and then its body one byte every
+     * {@link #BYTE_INTERVAL_MILLIS} ms, from one scheduler thread, until closed. Their bodies are long
+     * enough to outlast any test.
+     */
+    static final class Tricklers implements AutoCloseable {
+        static final long BYTE_INTERVAL_MILLIS = 50;
+        private final List<Socket> sockets = new ArrayList<>();
+        private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        private final byte[] body;
+        private volatile int sent;
+        private volatile boolean failed;
+
+        Tricklers(URI base, int count, byte[] body, String signature) throws IOException {
+            this.body = body;
+            byte[] head = head(body.length, signature).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < count; i++) {
+                Socket socket = new Socket();
+                sockets.add(socket);
+                socket.setTcpNoDelay(true);
+                socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 10_000);
+                socket.getOutputStream().write(head);
+                socket.getOutputStream().flush();
+            }
+            scheduler.scheduleAtFixedRate(this::sendOneByteEach, 0, BYTE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        }
+
+        private void sendOneByteEach() {
+            if (sent >= body.length - 1) {
+                return; // never the last byte: the bodies stay incomplete
+            }
+            for (Socket socket : sockets) {
+                try {
+                    socket.getOutputStream().write(body[sent]);
+                    socket.getOutputStream().flush();
+                } catch (IOException e) {
+                    failed = true;
+                }
+            }
+            sent++;
+        }
+
+        /** Whether every connection is still open and sending (none was answered or closed early). */
+        boolean stillSending() {
+            return !failed && sent < body.length - 1;
+        }
+
+        @Override
+        public void close() throws IOException {
+            scheduler.shutdownNow();
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+        }
+    }
 
     static byte[] textDelivery(String wamid) {
         return WebhookPayloads.text("hello " + wamid).wamid(wamid).toBytes();
@@ -450,16 +766,19 @@ abstract class WebhookServletContainerTest {
             OutputStream out = socket.getOutputStream();
             out.write(request);
             out.flush();
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            int b;
-            while ((b = in.read()) >= 0) {
-                head.write(b);
-                if (head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-                    break;
-                }
-            }
-            return head.toString(StandardCharsets.ISO_8859_1);
+            return readHead(socket.getInputStream());
         }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            head.write(b);
+            if (head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                break;
+            }
+        }
+        return head.toString(StandardCharsets.ISO_8859_1);
     }
 }

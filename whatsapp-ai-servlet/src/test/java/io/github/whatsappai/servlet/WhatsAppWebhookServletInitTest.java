@@ -9,10 +9,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static io.github.whatsappai.servlet.WhatsAppWebhookServlet.FACTORY_PARAM;
 import static io.github.whatsappai.servlet.WhatsAppWebhookServlet.MAX_BODY_BYTES_PARAM;
+import static io.github.whatsappai.servlet.WhatsAppWebhookServlet.READ_TIMEOUT_PARAM;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -60,6 +62,42 @@ class WhatsAppWebhookServletInitTest {
                     .hasMessageContaining(MAX_BODY_BYTES_PARAM).hasMessageContaining("'" + bad + "'");
         }
         assertThatThrownBy(() -> new WhatsAppWebhookServlet(ai, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void readTimeoutComesFromTheConstructorTheInitParamOrTheDefault() throws ServletException {
+        WhatsAppWebhookServlet byDefault = new WhatsAppWebhookServlet(ai);
+        byDefault.init(new TestServletConfig(Map.of()));
+        WhatsAppWebhookServlet seconds = new WhatsAppWebhookServlet(ai);
+        seconds.init(new TestServletConfig(Map.of(READ_TIMEOUT_PARAM, " 5s ")));
+        WhatsAppWebhookServlet millis = new WhatsAppWebhookServlet(ai);
+        millis.init(new TestServletConfig(Map.of(READ_TIMEOUT_PARAM, "750ms")));
+        WhatsAppWebhookServlet iso = new WhatsAppWebhookServlet(ai);
+        iso.init(new TestServletConfig(Map.of(READ_TIMEOUT_PARAM, "PT1M")));
+        WhatsAppWebhookServlet fromConstructor = new WhatsAppWebhookServlet(ai, 4_000_000, Duration.ofSeconds(3));
+        fromConstructor.init(new TestServletConfig(Map.of(READ_TIMEOUT_PARAM, "5s")));
+
+        assertThat(byDefault.readTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(seconds.readTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(millis.readTimeout()).isEqualTo(Duration.ofMillis(750));
+        assertThat(iso.readTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(fromConstructor.readTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(fromConstructor.maxBodyBytes()).isEqualTo(4_000_000);
+    }
+
+    @Test
+    void invalidReadTimeoutIsAStartupError() {
+        for (String bad : new String[] {"0s", "0ms", "10", "ten seconds", "-PT1S", "PT0.0005S"}) {
+            WhatsAppWebhookServlet servlet = new WhatsAppWebhookServlet(ai);
+            assertThatThrownBy(() -> servlet.init(new TestServletConfig(Map.of(READ_TIMEOUT_PARAM, bad))))
+                    .isInstanceOf(ServletException.class)
+                    .hasMessageContaining(READ_TIMEOUT_PARAM).hasMessageContaining("'" + bad + "'")
+                    .hasMessageContaining("10s");
+        }
+        assertThatThrownBy(() -> new WhatsAppWebhookServlet(ai, 4_000_000, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readTimeout");
+        assertThatThrownBy(() -> new WebhookServletAdapter(4_000_000, Duration.ofNanos(999_999)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("readTimeout");
     }
 
     @Test
