@@ -23,6 +23,9 @@ import io.github.whatsappai.spi.InMemorySessionStore;
 import io.github.whatsappai.spi.InMemoryUserMapper;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -73,6 +76,15 @@ public final class DemoServer implements AutoCloseable {
 
     private static final String SAMPLE_PDF = "/demo/sample-knowledge-base.pdf";
 
+    /**
+     * Longest silence on a connection (Jetty's idle timeout): Meta sends a delivery in one go and keeps
+     * connections busy, so 15 s costs nothing and frees what a stalled client holds. It is longer than
+     * the servlet's 10 s read deadline, so a stalled body is answered 408 (and reported) first.
+     */
+    private static final long IDLE_TIMEOUT_MILLIS = 15_000;
+    /** Open connections at most; a connection costs a little memory, no thread. */
+    private static final int MAX_CONNECTIONS = 2_000;
+
     private final Server server;
     private final WhatsAppAi ai;
     private final Outbox outbox;
@@ -117,14 +129,22 @@ public final class DemoServer implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("demo-http");
         Server server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost(env.getOrDefault("HOST", "127.0.0.1"));
         connector.setPort(requestedPort);
+        // bounds each silence on a connection: a head or body that stops arriving, an idle keep-alive
+        connector.setIdleTimeout(IDLE_TIMEOUT_MILLIS);
         server.addConnector(connector);
+        // above this many open connections Jetty stops accepting until some close
+        server.addBean(new NetworkConnectionLimit(MAX_CONNECTIONS, connector));
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         LateBoundServlet webhook = new LateBoundServlet();
-        context.addServlet(new ServletHolder("whatsapp-webhook", webhook), WEBHOOK_PATH);
+        ServletHolder webhookHolder = new ServletHolder("whatsapp-webhook", webhook);
+        webhookHolder.setAsyncSupported(true); // slow bodies hold no thread of the pool
+        context.addServlet(webhookHolder, WEBHOOK_PATH);
         context.addServlet(new ServletHolder("local-graph-api",
                 new LocalGraphApiServlet(outbox, console, Clock.systemUTC())), LOCAL_GRAPH_PATH + "/*");
         context.addServlet(new ServletHolder("outbox", new OutboxServlet(outbox)), OUTBOX_PATH);

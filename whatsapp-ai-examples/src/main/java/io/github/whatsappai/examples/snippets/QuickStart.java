@@ -27,6 +27,7 @@ final class QuickStart {
                 .build();
         ServletRegistration.Dynamic webhook =
                 servletContext.addServlet("whatsapp-webhook", new WhatsAppWebhookServlet(ai));
+        webhook.setAsyncSupported(true);   // slow request bodies then hold no container thread
         webhook.addMapping("/webhook/whatsapp");
         // close ai on shutdown: it answers what is still buffered and stops its threads
         // end::quickstart[]

@@ -24,7 +24,10 @@ public class WhatsAppConfiguration {
 
     @Bean
     ServletRegistrationBean<WhatsAppWebhookServlet> whatsAppWebhook(WhatsAppAi ai) {
-        return new ServletRegistrationBean<>(new WhatsAppWebhookServlet(ai), "/webhook/whatsapp");
+        ServletRegistrationBean<WhatsAppWebhookServlet> webhook =
+                new ServletRegistrationBean<>(new WhatsAppWebhookServlet(ai), "/webhook/whatsapp");
+        webhook.setAsyncSupported(true);   // slow request bodies then hold no container thread
+        return webhook;
     }
 }
 // end::spring-boot[]

@@ -4,6 +4,7 @@ import io.github.whatsappai.WhatsAppAi;
 import io.github.whatsappai.servlet.WhatsAppWebhookServlet;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.ServletRegistration;
 import jakarta.servlet.annotation.WebListener;
 
 // tag::listener[]
@@ -15,9 +16,10 @@ public class WhatsAppListener implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ai = WhatsAppAi.fromEnvironment(System.getenv());
-        event.getServletContext()
-                .addServlet("whatsapp-webhook", new WhatsAppWebhookServlet(ai))
-                .addMapping("/webhook/whatsapp");
+        ServletRegistration.Dynamic webhook =
+                event.getServletContext().addServlet("whatsapp-webhook", new WhatsAppWebhookServlet(ai));
+        webhook.setAsyncSupported(true);   // slow request bodies then hold no container thread
+        webhook.addMapping("/webhook/whatsapp");
     }
 
     @Override
