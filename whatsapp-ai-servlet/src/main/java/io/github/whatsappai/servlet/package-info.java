@@ -8,7 +8,8 @@
  *       {@code web.xml} with a {@link io.github.whatsappai.servlet.WhatsAppAiFactory}.</li>
  *   <li>{@link io.github.whatsappai.servlet.WebhookServletAdapter}: the translation the servlet uses,
  *       for your own servlet, filter or controller; it reads the raw body once as bytes behind a cap
- *       ({@link io.github.whatsappai.servlet.BodyTooLargeException} above it).</li>
+ *       ({@link io.github.whatsappai.servlet.BodyTooLargeException} above it), and its {@code serve}
+ *       reads it with Servlet async I/O under a read deadline when the request is async-capable.</li>
  * </ul>
  *
  * <p>Nothing here registers itself: there is no {@code @WebServlet} and no
