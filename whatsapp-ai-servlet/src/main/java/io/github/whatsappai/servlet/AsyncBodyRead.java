@@ -49,7 +49,8 @@ final class AsyncBodyRead implements ReadListener, AsyncListener {
     private final CountDownLatch completed = new CountDownLatch(1);
 
     private byte[] buf;
-    private int size;
+    /** Bytes read so far; volatile because the timeout and error callbacks report it from other threads. */
+    private volatile int size;
 
     AsyncBodyRead(WebhookServletAdapter adapter, WhatsAppAi ai, AsyncContext async, HttpServletRequest request,
                   HttpServletResponse response, long declared) {
