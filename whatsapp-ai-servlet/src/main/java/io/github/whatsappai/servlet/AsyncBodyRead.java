@@ -87,7 +87,8 @@ final class AsyncBodyRead implements ReadListener, AsyncListener {
                 if (size > cap) {
                     if (answered.compareAndSet(false, true)) {
                         try {
-                            WebhookServletAdapter.refuseTooLarge(ai, new BodyTooLargeException(cap, declared), response);
+                            WebhookServletAdapter.refuseTooLarge(ai, new BodyTooLargeException(cap, declared),
+                                    response);
                         } finally {
                             complete();
                         }

@@ -229,7 +229,8 @@ public final class WebhookServletAdapter {
                     + "Register the servlet and every filter mapped in front of it with asyncSupported: "
                     + "ServletRegistration.Dynamic#setAsyncSupported(true), "
                     + "ServletRegistrationBean#setAsyncSupported(true), FilterRegistrationBean#setAsyncSupported(true) "
-                    + "or <async-supported>true</async-supported> in web.xml (logged once per servlet)", request.getRequestURI());
+                    + "or <async-supported>true</async-supported> in web.xml (logged once per servlet)",
+                    request.getRequestURI());
         }
     }
 

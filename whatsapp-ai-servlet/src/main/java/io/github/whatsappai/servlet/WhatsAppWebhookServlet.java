@@ -133,6 +133,8 @@ public class WhatsAppWebhookServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(WhatsAppWebhookServlet.class);
     private static final String ALLOWED_METHODS = "GET, POST";
+    /** Longest read deadline the init-param takes; anything longer is a typo. */
+    private static final Duration MAX_READ_TIMEOUT = Duration.ofHours(1);
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m)");
 
     /** The constructor's cap, or 0 to take the init-param or the configuration's. */
@@ -268,10 +270,11 @@ public class WhatsAppWebhookServlet extends HttpServlet {
             return WebhookServletAdapter.DEFAULT_READ_TIMEOUT;
         }
         Duration timeout = parseDuration(value);
-        if (timeout != null && timeout.toMillis() >= 1) {
+        if (timeout != null && timeout.compareTo(Duration.ofMillis(1)) >= 0
+                && timeout.compareTo(MAX_READ_TIMEOUT) <= 0) {
             return timeout;
         }
-        throw new ServletException("init-param '" + READ_TIMEOUT_PARAM + "' must be a duration of at least 1 ms "
+        throw new ServletException("init-param '" + READ_TIMEOUT_PARAM + "' must be a duration from 1 ms to 1 hour "
                 + "such as 10s, 500ms, 1m or PT10S, was '" + value + "'");
     }
 

@@ -34,6 +34,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -469,7 +470,8 @@ abstract class WebhookServletContainerTest {
                     .timeout(PROBE_TIMEOUT)
                     .header("Content-Type", "application/json")
                     .header("X-Hub-Signature-256", signature(body, SECRET))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             HttpResponse<byte[]> handshake = HTTP.send(HttpRequest.newBuilder(URI.create(base + PATH
                     + "?hub.mode=subscribe&hub.challenge=77&hub.verify_token=" + VERIFY_TOKEN)).timeout(PROBE_TIMEOUT)
                     .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -526,7 +528,7 @@ abstract class WebhookServletContainerTest {
         String response = rawExchange(request.toByteArray());
 
         assertThat(response).startsWith("HTTP/1.1 408");
-        assertThat(response.toLowerCase(java.util.Locale.ROOT)).contains("connection: close");
+        assertThat(response.toLowerCase(Locale.ROOT)).contains("connection: close");
         assertThat(handler.messages()).isEmpty();
         assertThat(events).filteredOn(Event.RequestRejected.class::isInstance).map(Event.RequestRejected.class::cast)
                 .singleElement().satisfies(e -> {
@@ -560,13 +562,15 @@ abstract class WebhookServletContainerTest {
                 out.write(body, 0, body.length / 2);
                 out.flush();
             }
-            awaitTrue(() -> logged.list.stream().anyMatch(e -> e.getFormattedMessage().contains("ended before it was complete")),
+            awaitTrue(() -> logged.list.stream()
+                            .anyMatch(e -> e.getFormattedMessage().contains("ended before it was complete")),
                     "the servlet noticed the client went away");
 
             byte[] next = textDelivery("wamid.AFTER-GONE-1");
             assertThat(post(next, signature(next, SECRET)).statusCode()).isEqualTo(200);
             assertThat(handler.ids()).containsExactly("wamid.AFTER-GONE-1");
-            assertThat(logged.list).noneMatch(e -> e.getThrowableProxy() != null || e.getLevel().isGreaterOrEqual(Level.WARN));
+            assertThat(logged.list)
+                    .noneMatch(e -> e.getThrowableProxy() != null || e.getLevel().isGreaterOrEqual(Level.WARN));
             assertThat(containerLogged.list).noneMatch(e -> e.getThrowableProxy() != null);
             assertThat(events).noneMatch(Event.RequestRejected.class::isInstance);
         } finally {

@@ -87,7 +87,8 @@ class WhatsAppWebhookServletInitTest {
 
     @Test
     void invalidReadTimeoutIsAStartupError() {
-        for (String bad : new String[] {"0s", "0ms", "10", "ten seconds", "-PT1S", "PT0.0005S"}) {
+        for (String bad : new String[] {"0s", "0ms", "10", "ten seconds", "-PT1S", "PT0.0005S", "PT2H",
+                "PT9999999999999H"}) {
             WhatsAppWebhookServlet servlet = new WhatsAppWebhookServlet(ai);
             assertThatThrownBy(() -> servlet.init(new TestServletConfig(Map.of(READ_TIMEOUT_PARAM, bad))))
                     .isInstanceOf(ServletException.class)
