@@ -125,8 +125,8 @@ public class WhatsAppWebhookServlet extends HttpServlet {
     public static final String MAX_BODY_BYTES_PARAM = "whatsapp-ai.max-body-bytes";
 
     /**
-     * Init-param with the read deadline for a request body: {@code 500ms}, {@code 10s}, {@code 1m} or
-     * ISO-8601 ({@code PT10S}); optional.
+     * Init-param with the read deadline for a request body, from 1 ms to 1 hour: {@code 500ms},
+     * {@code 10s}, {@code 1m} or ISO-8601 ({@code PT10S}); optional, 10 s by default.
      */
     public static final String READ_TIMEOUT_PARAM = "whatsapp-ai.read-timeout";
 
