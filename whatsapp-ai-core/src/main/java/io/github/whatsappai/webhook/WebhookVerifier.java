@@ -16,10 +16,17 @@ import java.util.Objects;
  * Checks Meta's GET handshake and the {@value #SIGNATURE_HEADER} signature of every POST.
  *
  * <p>Signatures are {@code sha256=} followed by the hex HMAC-SHA256 of the <em>raw</em> body bytes,
- * keyed with the app secret. Every configured secret is tried (several during a rotation, see
- * PROTOCOL.md §E.1) and compared with {@link MessageDigest#isEqual}, in constant time. Upper- and
- * lower-case hex are accepted. SHA-1 ({@code X-Hub-Signature}) is never accepted. Fails closed: a
- * verifier cannot be built without a secret.
+ * keyed with the app secret. Every configured secret is tried (several during a rotation) and each
+ * digest is compared with {@link MessageDigest#isEqual}, in constant time, over all 32 decoded bytes.
+ * SHA-1 ({@code X-Hub-Signature}) is never accepted. Fails closed: a verifier cannot be built
+ * without a secret, and a blank secret is refused.
+ *
+ * <p>The header's form, exactly: optional surrounding white space, the prefix {@code sha256=}, then
+ * exactly 64 ASCII hex digits. Meta writes the digits in lower case; upper- and mixed-case digits
+ * (and an upper-case prefix) are accepted too, because the comparison is made on the decoded bytes
+ * and the case of a hex digit carries none of them. Anything else (another prefix, no prefix, fewer
+ * or more digits, a non-ASCII digit) is {@link SignatureCheck#MALFORMED}; a well-formed digest that
+ * differs in any bit is {@link SignatureCheck#MISMATCH}.
  *
  * <p>Thread-safe: the HMAC keys are prepared once and each thread reuses its own {@link Mac}
  * instances and digest buffers, so a check allocates nothing.
