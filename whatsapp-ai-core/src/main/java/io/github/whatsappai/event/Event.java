@@ -1,5 +1,6 @@
 package io.github.whatsappai.event;
 
+import io.github.whatsappai.internal.Redaction;
 import io.github.whatsappai.webhook.model.ChangeError;
 import io.github.whatsappai.webhook.model.ConversationKey;
 import io.github.whatsappai.webhook.model.InboundMessage;
@@ -9,10 +10,25 @@ import io.github.whatsappai.webhook.model.StatusUpdate;
 import java.time.Duration;
 import java.util.List;
 
+import static io.github.whatsappai.event.EventText.business;
+import static io.github.whatsappai.event.EventText.chars;
+import static io.github.whatsappai.event.EventText.describe;
+import static io.github.whatsappai.event.EventText.maskId;
+import static io.github.whatsappai.event.EventText.scrub;
+import static io.github.whatsappai.event.EventText.scrubAll;
+
 /**
  * Something that happened inside the SDK. Each kind is a record nested here; switch on the type
  * ({@code if (event instanceof Event.SendFailed f)}) and ignore kinds you do not know: new kinds are
- * added in minor releases. Events carry raw ids; {@link LoggingEventListener} masks them.
+ * added in minor releases.
+ *
+ * <p>Events carry raw values (a listener may need the text of a {@link SendFailed} to resend it), but
+ * every event's {@code toString} is fit for a log: the user's phone number and business-scoped id
+ * are masked ({@code 155******23}), profile names, message texts and operator data are left out
+ * (a text is shown as its length), and free text such as a reason or an exception's message is
+ * scrubbed of anything that looks like a phone number or a business-scoped id. The business's own
+ * ids (WABA id, phone number id) are printed in full. {@link LoggingEventListener} logs exceptions
+ * the same way.
  */
 public interface Event {
 
@@ -29,12 +45,24 @@ public interface Event {
         public Severity severity() {
             return Severity.WARN;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "SignatureRejected[reason=" + scrub(reason) + ", bodyBytes=" + bodyBytes + "]";
+        }
     }
 
     /** A GET handshake was refused with 403. */
     record HandshakeRejected(String reason) implements Event {
         public Severity severity() {
             return Severity.WARN;
+        }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "HandshakeRejected[reason=" + scrub(reason) + "]";
         }
     }
 
@@ -50,12 +78,24 @@ public interface Event {
         public Severity severity() {
             return Severity.WARN;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "RequestRejected[status=" + status + ", reason=" + scrub(reason) + "]";
+        }
     }
 
     /** A correctly signed body could not be read (not JSON, not a WhatsApp delivery, …); answered 200, not processed. */
     record PayloadRejected(String reason, int bodyBytes) implements Event {
         public Severity severity() {
             return Severity.ERROR;
+        }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "PayloadRejected[reason=" + scrub(reason) + ", bodyBytes=" + bodyBytes + "]";
         }
     }
 
@@ -64,12 +104,24 @@ public interface Event {
         public Severity severity() {
             return Severity.WARN;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "PayloadProblem[problem=" + scrub(problem) + "]";
+        }
     }
 
     /** A delivery for a WABA or phone number id that is not configured as ours: acknowledged, ignored. */
     record ForeignDeliveryIgnored(String wabaId, String phoneNumberId) implements Event {
         public Severity severity() {
             return Severity.WARN;
+        }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "ForeignDeliveryIgnored[wabaId=" + wabaId + ", phoneNumberId=" + phoneNumberId + "]";
         }
     }
 
@@ -78,12 +130,25 @@ public interface Event {
         public Severity severity() {
             return Severity.WARN;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "MessageRejected[messageId=" + scrub(messageId) + ", senderId=" + maskId(senderId)
+                    + ", reason=" + scrub(reason) + "]";
+        }
     }
 
     /** A message or status seen before (Meta redelivers): ignored. */
     record DuplicateIgnored(String id, String kind) implements Event {
         public Severity severity() {
             return Severity.DEBUG;
+        }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "DuplicateIgnored[id=" + scrub(id) + ", kind=" + scrub(kind) + "]";
         }
     }
 
@@ -92,12 +157,25 @@ public interface Event {
         public Severity severity() {
             return Severity.INFO;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "StaleMessageIgnored[messageId=" + scrub(messageId) + ", key=" + key + ", age=" + age + "]";
+        }
     }
 
     /** A sender went over the rate limit; {@code noticeRequested} for the first refusal in a minute. */
     record RateLimited(ConversationKey key, String messageId, boolean noticeRequested) implements Event {
         public Severity severity() {
             return noticeRequested ? Severity.WARN : Severity.DEBUG;
+        }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "RateLimited[key=" + key + ", messageId=" + scrub(messageId) + ", noticeRequested="
+                    + noticeRequested + "]";
         }
     }
 
@@ -106,12 +184,24 @@ public interface Event {
         public Severity severity() {
             return Severity.DEBUG;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "MessageAccepted[key=" + key + ", messageId=" + scrub(messageId) + ", type=" + scrub(type) + "]";
+        }
     }
 
     /** A status update for a message we sent. */
     record StatusReceived(StatusUpdate status) implements Event {
         public Severity severity() {
             return status.status() == StatusUpdate.Status.FAILED ? Severity.WARN : Severity.DEBUG;
+        }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "StatusReceived[status=" + describe(status) + "]";
         }
     }
 
@@ -120,6 +210,12 @@ public interface Event {
         public Severity severity() {
             return Severity.INFO;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "NonConversationalMessage[message=" + describe(message) + "]";
+        }
     }
 
     /** A {@code value.errors} item: a system, app or account problem Meta reports. */
@@ -127,12 +223,25 @@ public interface Event {
         public Severity severity() {
             return Severity.ERROR;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "WebhookErrorReceived[error=" + (error == null ? "-"
+                    : business(error.business()) + " " + describe(error.error())) + "]";
+        }
     }
 
     /** A change for a field other than {@code messages}. */
     record OtherChangeReceived(OtherChange change) implements Event {
         public Severity severity() {
             return Severity.INFO;
+        }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "OtherChangeReceived[change=" + describe(change) + "]";
         }
     }
 
@@ -149,6 +258,12 @@ public interface Event {
         public Severity severity() {
             return Severity.DEBUG;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "BatchFlushed[key=" + key + ", size=" + size + ", waited=" + waited + ", lateness=" + lateness + "]";
+        }
     }
 
     /** The AI answered. Tokens are -1 when the provider did not report them. */
@@ -157,12 +272,25 @@ public interface Event {
         public Severity severity() {
             return Severity.INFO;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "AiCompleted[key=" + key + ", model=" + scrub(model) + ", latency=" + latency + ", promptTokens="
+                    + promptTokens + ", completionTokens=" + completionTokens + "]";
+        }
     }
 
     /** The AI failed after its retries; the apology (or the fallback responder) answered instead. */
     record AiFailed(ConversationKey key, Throwable error, boolean fallbackUsed) implements Event {
         public Severity severity() {
             return Severity.ERROR;
+        }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "AiFailed[key=" + key + ", error=" + Redaction.describe(error) + ", fallbackUsed=" + fallbackUsed + "]";
         }
     }
 
@@ -171,12 +299,24 @@ public interface Event {
         public Severity severity() {
             return Severity.DEBUG;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "ReplySent[key=" + key + ", messageIds=" + scrubAll(messageIds) + ", characters=" + characters + "]";
+        }
     }
 
     /** A reply could not be sent after the client's retries. The text is included so nothing is lost. */
     record SendFailed(ConversationKey key, String text, Throwable error) implements Event {
         public Severity severity() {
             return Severity.ERROR;
+        }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "SendFailed[key=" + key + ", text=" + chars(text) + ", error=" + Redaction.describe(error) + "]";
         }
     }
 
@@ -192,6 +332,13 @@ public interface Event {
         public Severity severity() {
             return willRetry ? Severity.WARN : Severity.ERROR;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "SpiFailed[spi=" + scrub(spi) + ", key=" + (key == null ? "-" : key) + ", error="
+                    + Redaction.describe(error) + ", attempt=" + attempt + ", willRetry=" + willRetry + "]";
+        }
     }
 
     /** Chat-log entries had to be dropped because the retry queue was full or they kept failing. */
@@ -199,12 +346,24 @@ public interface Event {
         public Severity severity() {
             return Severity.ERROR;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "ChatLogDropped[entries=" + entries + ", reason=" + scrub(reason) + "]";
+        }
     }
 
     /** The credit gate refused; the out-of-credits message was sent instead of an AI reply. */
     record CreditsExhausted(ConversationKey key, String userId) implements Event {
         public Severity severity() {
             return Severity.INFO;
+        }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "CreditsExhausted[key=" + key + ", userId=" + maskId(userId) + "]";
         }
     }
 
@@ -218,6 +377,12 @@ public interface Event {
         public Severity severity() {
             return Severity.ERROR;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "GraphAlert[code=" + code + ", message=" + scrub(message) + ", fbtraceId=" + scrub(fbtraceId) + "]";
+        }
     }
 
     /**
@@ -228,6 +393,13 @@ public interface Event {
         public Severity severity() {
             return Severity.WARN;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "ReEngagementRequired[phoneNumberId=" + phoneNumberId + ", recipient=" + maskId(recipient)
+                    + ", text=" + chars(text) + "]";
+        }
     }
 
     // ---- knowledge base ---------------------------------------------------------------------
@@ -237,12 +409,24 @@ public interface Event {
         public Severity severity() {
             return Severity.INFO;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "KnowledgeBaseLoaded[source=" + scrub(source) + ", pages=" + pages + ", passages=" + passages + "]";
+        }
     }
 
     /** A knowledge-base source could not be loaded; the last good copy stays in use. */
     record KnowledgeBaseLoadFailed(String source, String reason) implements Event {
         public Severity severity() {
             return Severity.WARN;
+        }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "KnowledgeBaseLoadFailed[source=" + scrub(source) + ", reason=" + scrub(reason) + "]";
         }
     }
 }

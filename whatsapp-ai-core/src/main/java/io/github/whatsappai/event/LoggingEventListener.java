@@ -7,7 +7,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The default listener: logs each event through SLF4J (logger {@code io.github.whatsappai.events})
  * at the level of its {@link Event#severity()}, with phone numbers and user ids masked and message
- * texts left out. Thread-safe.
+ * texts left out. An event's exception is logged with its stack trace, but every message in its
+ * chain (causes included) is scrubbed of phone numbers and business-scoped ids first, so a driver's
+ * message such as {@code Key (wa_id)=(…)} never reaches the log verbatim. Thread-safe.
  */
 public final class LoggingEventListener implements EventListener {
 
@@ -39,15 +41,16 @@ public final class LoggingEventListener implements EventListener {
         }
     }
 
+    /** The event's exception, masked for the log, or {@code null}. */
     private static Throwable cause(Event event) {
         if (event instanceof Event.AiFailed e) {
-            return e.error();
+            return Redaction.masked(e.error());
         }
         if (event instanceof Event.SendFailed e) {
-            return e.error();
+            return Redaction.masked(e.error());
         }
         if (event instanceof Event.SpiFailed e) {
-            return e.error();
+            return Redaction.masked(e.error());
         }
         return null;
     }
@@ -55,30 +58,25 @@ public final class LoggingEventListener implements EventListener {
     /** One log line for {@code event}; personal data masked, message texts omitted. */
     static String describe(Event event) {
         if (event instanceof Event.MessageRejected e) {
-            return "message rejected: " + e.reason() + " (id " + e.messageId() + ", sender "
-                    + Redaction.maskId(e.senderId()) + ")";
+            return "message rejected: " + Redaction.scrub(e.reason()) + " (id " + Redaction.scrub(e.messageId())
+                    + ", sender " + Redaction.maskId(e.senderId()) + ")";
         }
         if (event instanceof Event.SendFailed e) {
-            return "reply to " + e.key() + " not sent (" + e.text().length() + " chars): " + e.error();
+            return "reply to " + e.key() + " not sent (" + Redaction.chars(e.text()) + "): "
+                    + Redaction.describe(e.error());
         }
         if (event instanceof Event.ReEngagementRequired e) {
             return "24-hour window closed for " + e.phoneNumberId() + "/" + Redaction.maskId(e.recipient())
                     + ": send a template to reach this user";
         }
         if (event instanceof Event.StatusReceived e) {
-            var s = e.status();
-            return "status " + s.rawStatus() + " for " + s.messageId() + " to "
-                    + Redaction.maskId(s.recipientId() != null ? s.recipientId() : s.recipientUserId())
-                    + (s.errors().isEmpty() ? "" : " errors=" + s.errors());
+            return "status " + EventText.describe(e.status());
         }
         if (event instanceof Event.NonConversationalMessage e) {
-            var m = e.message();
-            return m.type() + " message " + m.id() + " from " + Redaction.maskId(m.sender().conversationId())
-                    + " (not answered)";
+            return EventText.describe(e.message()) + " (not answered)";
         }
         if (event instanceof Event.OtherChangeReceived e) {
-            return "change for field " + e.change().field() + " of WABA " + e.change().wabaId()
-                    + " received (not processed by the SDK)";
+            return "change for " + EventText.describe(e.change()) + " received (not processed by the SDK)";
         }
         if (event instanceof Event.CreditsExhausted e) {
             return "credits exhausted for " + e.key();

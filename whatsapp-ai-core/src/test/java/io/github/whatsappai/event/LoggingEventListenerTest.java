@@ -32,11 +32,14 @@ class LoggingEventListenerTest {
     private final Logger logger = (Logger) LoggerFactory.getLogger("io.github.whatsappai.events");
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private Level previous;
+    private boolean previousAdditive;
 
     @BeforeEach
     void attach() {
         previous = logger.getLevel();
+        previousAdditive = logger.isAdditive();
         logger.setLevel(Level.DEBUG);
+        logger.setAdditive(false); // keep the build output quiet
         appender.start();
         logger.addAppender(appender);
     }
@@ -45,6 +48,7 @@ class LoggingEventListenerTest {
     void detach() {
         logger.detachAppender(appender);
         logger.setLevel(previous);
+        logger.setAdditive(previousAdditive);
     }
 
     @Test

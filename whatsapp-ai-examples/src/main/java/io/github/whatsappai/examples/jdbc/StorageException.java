@@ -9,9 +9,16 @@ import java.sql.SQLTransientConnectionException;
  * A database operation of one of the JDBC implementations failed: the database is unreachable, a
  * connection could not be had from the pool in time, or a statement failed.
  *
- * <p>The message names the operation and carries the driver's message and SQLState; it never
- * contains the connection URL or a password. The pipeline treats it like any other SPI failure:
- * the batch is kept and retried with backoff, so messages survive a database outage.
+ * <p>The message names the operation, the SQLState and a fixed description of its class with what
+ * to check. It never copies the driver's message: PostgreSQL's can quote the values of a row
+ * ({@code Key (wa_id)=(…) already exists}, {@code Failing row contains (…)}), which would put phone
+ * numbers and message texts into logs. It never contains the connection URL or a password either.
+ * The driver's exception stays available as {@link #getCause()} for debugging; the SDK's
+ * {@code LoggingEventListener} logs it with phone numbers and business-scoped ids masked, but code
+ * of your own that prints this exception's stack trace prints the driver's message as it is.
+ *
+ * <p>The pipeline treats it like any other SPI failure: the batch is kept and retried with
+ * backoff, so messages survive a database outage.
  */
 public class StorageException extends WhatsAppAiException {
 
@@ -68,19 +75,40 @@ public class StorageException extends WhatsAppAiException {
     }
 
     private static String describe(String operation, SQLException cause) {
+        String state = cause.getSQLState();
         StringBuilder sb = new StringBuilder("database operation '").append(operation).append("' failed");
-        if (cause.getSQLState() != null) {
-            sb.append(" (SQLState ").append(cause.getSQLState()).append(')');
+        if (state != null) {
+            sb.append(" (SQLState ").append(state).append(')');
         }
-        sb.append(": ").append(cause.getMessage());
-        Throwable root = cause.getCause();
-        while (root != null && root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
+        return sb.append(": ").append(explain(state, cause)).append(" (").append(cause.getClass().getSimpleName())
+                .append("; its message is not copied here because it can hold personal data, see getCause())")
+                .toString();
+    }
+
+    /** A fixed description of what went wrong and what to check, by SQLState class. */
+    private static String explain(String state, SQLException cause) {
+        if (cause instanceof SQLTransientConnectionException) {
+            return "no connection could be had from the pool in time; check that the database is up and reachable "
+                    + "and that the pool is large enough";
         }
-        if (root != null && root.getMessage() != null && !root.getMessage().equals(cause.getMessage())) {
-            sb.append(" (caused by ").append(root.getClass().getSimpleName()).append(": ")
-                    .append(root.getMessage()).append(')');
+        if (state == null || state.length() < 2) {
+            return "the driver or the connection pool failed without an SQLState";
         }
-        return sb.toString();
+        return switch (state.substring(0, 2)) {
+            case "08" -> "the database could not be reached or the connection broke; check the URL and that the "
+                    + "server is up and reachable";
+            case "28" -> "the database refused the credentials; check the user and the password";
+            case "3D" -> "the database does not exist; check the database name in the URL";
+            case "42" -> "a statement does not fit the schema or lacks a privilege; apply the schema migration "
+                    + "(SchemaMigrator) and check the user's grants";
+            case "23" -> "a row broke a constraint of the schema (unique, not null, foreign key or check)";
+            case "22" -> "a value does not fit its column";
+            case "40" -> "a concurrent transaction kept aborting this one (serialization failure or deadlock)";
+            case "53" -> "the database is out of resources (disk, memory or connections)";
+            case "57" -> "the database cancelled the statement or is shutting down";
+            case "25" -> "the transaction was in an invalid state";
+            case "58", "XX" -> "the database had an internal error; see its log";
+            default -> "the database reported an error of SQLState class " + state.substring(0, 2);
+        };
     }
 }

@@ -49,7 +49,7 @@ public final class SupabaseClient {
     private static final Logger LOG = LoggerFactory.getLogger(SupabaseClient.class);
     private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+=*\\.[A-Za-z0-9_-]+=*\\.[A-Za-z0-9_-]+=*");
     private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(1);
-    private static final int MAX_BODY_IN_MESSAGE = 300;
+    private static final int MAX_RAW_BODY_KEPT = 300;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String restUrl;
@@ -149,14 +149,16 @@ public final class SupabaseClient {
             } catch (IOException e) {
                 failure = new SupabaseException("Supabase " + operation + " failed: network error "
                         + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
-                        0, null, null, null, true, e);
+                        0, null, null, null, null, true, e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new SupabaseException("Supabase " + operation + " interrupted", 0, null, null, null, true, e);
+                throw new SupabaseException("Supabase " + operation + " interrupted", 0, null, null, null, null, true,
+                        e);
             }
             if (attempt >= maxAttempts) {
                 throw new SupabaseException(failure.getMessage() + " (gave up after " + attempt + " attempts)",
-                        failure.status(), failure.code(), failure.details(), failure.hint(), true, failure.getCause());
+                        failure.status(), failure.code(), failure.serverMessage(), failure.details(), failure.hint(),
+                        true, failure.getCause());
             }
             LOG.warn("{}; retrying in {} ms (attempt {} of {})", failure.getMessage(), wait.toMillis(), attempt,
                     maxAttempts);
@@ -165,7 +167,7 @@ public final class SupabaseClient {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new SupabaseException("Supabase " + operation + " interrupted while waiting to retry",
-                        0, null, null, null, true, e);
+                        0, null, null, null, null, true, e);
             }
             backoff = min(backoff.multipliedBy(2), maxBackoff);
         }
@@ -183,20 +185,19 @@ public final class SupabaseClient {
         if (code != null) {
             sb.append(' ').append(code);
         }
-        if (message != null) {
-            sb.append(": ").append(message);
+        if (json != null) {
+            sb.append(": ").append(explain(code));
         } else if (raw.isEmpty()) {
             sb.append(" with an empty body");
         } else {
-            sb.append(": ").append(raw, 0, Math.min(raw.length(), MAX_BODY_IN_MESSAGE));
+            sb.append(" with a body of ").append(body.length).append(" bytes that is not PostgREST's error JSON"
+                    + " (a proxy's error page?)");
         }
-        if (details != null) {
-            // PostgreSQL's "Failing row contains (...)" would copy phone numbers and message text into logs
-            sb.append(" (details: ").append(details.startsWith("Failing row contains")
-                    ? "the failing row, withheld; see details()" : details).append(')');
-        }
-        if (hint != null) {
-            sb.append(" (hint: ").append(hint).append(')');
+        if (message != null || details != null || hint != null || (json == null && !raw.isEmpty())) {
+            // PostgreSQL's "Key (wa_id)=(...)" and "Failing row contains (...)" would copy phone
+            // numbers and message texts into logs
+            sb.append(" (the server's message is not copied here because it can hold personal data;"
+                    + " see serverMessage(), details() and hint())");
         }
         if (status == 401 || status == 403) {
             sb.append(" - check ").append(ENV_KEY).append(": use the project's secret key (sb_secret_...) or the"
@@ -204,7 +205,42 @@ public final class SupabaseClient {
         } else if (status == 404) {
             sb.append(" - was db/migration/V1__whatsapp_ai_schema.sql applied to the project?");
         }
-        return new SupabaseException(sb.toString(), status, code, details, hint, retryable, null);
+        String serverMessage = message != null ? message
+                : json == null && !raw.isEmpty() ? raw.substring(0, Math.min(raw.length(), MAX_RAW_BODY_KEPT)) : null;
+        return new SupabaseException(sb.toString(), status, code, serverMessage, details, hint, retryable, null);
+    }
+
+    /** A fixed description of a PostgREST code or a PostgreSQL SQLState, with what to check. */
+    private static String explain(String code) {
+        if (code == null) {
+            return "an error without a code";
+        }
+        if (code.startsWith("PGRST")) {
+            return switch (code.length() > 5 ? code.charAt(5) : ' ') {
+                case '0' -> "PostgREST could not reach the database";
+                case '1' -> "PostgREST could not accept the request";
+                case '2' -> "a table, column or function is not in PostgREST's schema cache; apply the schema"
+                        + " migration and reload the schema cache";
+                case '3' -> "PostgREST refused the API key";
+                default -> "PostgREST reported an error";
+            };
+        }
+        if (code.length() != 5) {
+            return "an error of an unknown kind";
+        }
+        return switch (code.substring(0, 2)) {
+            case "08" -> "PostgreSQL lost or could not open a connection";
+            case "22" -> "a value does not fit its column";
+            case "23" -> "a row broke a constraint of the schema (unique, not null, foreign key or check)";
+            case "28" -> "PostgreSQL refused the credentials";
+            case "40" -> "a concurrent transaction aborted this one";
+            case "42" -> "a statement does not fit the schema or lacks a privilege; apply the schema migration"
+                    + " and check the role's grants";
+            case "53" -> "PostgreSQL is out of resources";
+            case "57" -> "PostgreSQL cancelled the statement or is shutting down";
+            case "P0" -> "a database function raised an error";
+            default -> "PostgreSQL reported an error of SQLState class " + code.substring(0, 2);
+        };
     }
 
     /** The body as a JSON object, or {@code null} when it is empty or something else (a proxy's HTML page). */

@@ -72,7 +72,7 @@ public final class SupabaseUserMapper implements UserMapper {
         }
         if (result == null || !result.isTextual() || result.asText().isBlank()) {
             throw new SupabaseException("Supabase " + operation + " returned no user id", 200, null, null, null,
-                    false, null);
+                    null, false, null);
         }
         return result.asText();
     }

@@ -19,6 +19,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /** The database is down: every operation fails fast with a StorageException that says what failed. */
 class StorageFailureTest {
@@ -57,11 +58,13 @@ class StorageFailureTest {
         assertThatThrownBy(operation::run)
                 .isInstanceOf(StorageException.class)
                 .isInstanceOf(WhatsAppAiException.class)
-                .hasMessageStartingWith("database operation '" + name + "' failed (SQLState 08001)")
-                .hasMessageContaining("refused")
+                .hasMessageStartingWith("database operation '" + name + "' failed (SQLState 08001): the database"
+                        + " could not be reached")
+                .hasMessageContaining("check the URL")
                 .hasMessageNotContaining(PASSWORD)
                 .satisfies(e -> {
                     StorageException se = (StorageException) e;
+                    assertThat(se.getCause()).hasMessageContaining("refused");
                     assertThat(se.operation()).isEqualTo(name);
                     assertThat(se.isConnectionFailure()).isTrue();
                 });
@@ -74,8 +77,9 @@ class StorageFailureTest {
             assertThatThrownBy(() -> new JdbcChatLogger(pool).log(List.of(JdbcChatLoggerTest.inbound("wamid.A", "hi"))))
                     .isInstanceOf(StorageException.class)
                     .hasMessageContaining("write 1 chat log entries")
-                    .hasMessageContaining("Connection is not available")
+                    .hasMessageContaining("no connection could be had from the pool in time")
                     .hasMessageNotContaining(PASSWORD)
+                    .satisfies(e -> assertThat(e.getCause()).hasMessageContaining("Connection is not available"))
                     .satisfies(e -> assertThat(((StorageException) e).isConnectionFailure()).isTrue());
         }
     }
@@ -90,8 +94,8 @@ class StorageFailureTest {
         assertThatThrownBy(() -> mapper.findOrCreateUser(new UserIdentity("p", "15551234567", null, null)))
                 .isInstanceOf(StorageException.class)
                 .hasMessageContaining("find or create a user")
-                .hasMessageContaining("has been closed")
-                .hasMessageNotContaining(PASSWORD);
+                .hasMessageNotContaining(PASSWORD)
+                .satisfies(e -> assertThat(e.getCause()).hasMessageContaining("has been closed"));
     }
 
     @Test
@@ -104,5 +108,31 @@ class StorageFailureTest {
                 .isInstanceOf(StorageException.class)
                 .hasMessageContaining("write 2 chat log entries");
         assertThat(io.github.whatsappai.examples.testing.ChatLogRows.read(ds)).isEmpty();
+    }
+
+    @Test
+    void theDriversMessageWithARowsValuesStaysOutOfTheMessage() {
+        String phone = "6281234567890";
+        // a plain data source with the driver's defaults, which put a row's values into messages
+        // (DataSources' pools turn that off with logServerErrorDetail=false)
+        PGSimpleDataSource plain = new PGSimpleDataSource();
+        plain.setURL(db.jdbcUrl());
+        plain.setUser("postgres");
+        Jdbc jdbc = new Jdbc(plain);
+        StorageException e = catchThrowableOfType(StorageException.class, () -> jdbc.inTransaction("insert a user", c -> {
+            try (var st = c.createStatement()) {
+                st.executeUpdate("insert into users (wa_id) values ('" + phone + "')");
+                return st.executeUpdate("insert into users (wa_id) values ('" + phone + "')");
+            }
+        }));
+
+        // PostgreSQL quotes the row's value; the exception keeps it only in its cause
+        assertThat(e.getCause()).hasMessageContaining("Key (wa_id)=(" + phone + ")");
+        assertThat(e.sqlState()).isEqualTo("23505");
+        assertThat(e.getMessage()).isEqualTo("database operation 'insert a user' failed (SQLState 23505): a row broke"
+                + " a constraint of the schema (unique, not null, foreign key or check) (PSQLException; its message"
+                + " is not copied here because it can hold personal data, see getCause())");
+        assertThat(e.toString()).doesNotContain(phone);
+        assertThat(e.getLocalizedMessage()).doesNotContain(phone);
     }
 }

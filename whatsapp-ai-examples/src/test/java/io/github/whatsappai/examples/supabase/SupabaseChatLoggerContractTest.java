@@ -78,7 +78,8 @@ class SupabaseChatLoggerContractTest extends ChatLoggerContract {
                 .isInstanceOfSatisfying(SupabaseException.class, e -> {
                     assertThat(e.isRetryable()).isFalse();
                     assertThat(e.code()).isEqualTo("42703");
-                    assertThat(e.getMessage()).contains("cost_usd");
+                    assertThat(e.getMessage()).contains("42703: a statement does not fit the schema");
+                    assertThat(e.serverMessage()).contains("cost_usd");
                 });
     }
 }
