@@ -66,11 +66,11 @@ import java.util.random.RandomGenerator;
  *   <li>{@code model} is the configured model; {@code models} is the configured fallback list
  *       (without the primary model; omitted when empty), which OpenRouter tries in order when the
  *       primary model is down, rate limited or retired. The reply reports the model that answered.</li>
- *   <li>Messages: the system prompt; then, when the knowledge base finds something, a second
- *       system message holding the passages (source and page) between {@code <knowledge>} markers,
- *       introduced as untrusted reference material, within {@link Builder#knowledgeCharBudget(int)};
- *       then the history window (user/assistant turns, oldest first); then the burst as one user
- *       turn ({@link AiRequest#userTurn()}). User text is never placed in a system message. The
+ *   <li>Messages: the system prompt; then the history window (user/assistant turns, oldest first);
+ *       then, when the knowledge base finds something, a user-role message holding the passages
+ *       (source and page) fenced between {@code <knowledge>} markers as reference material without
+ *       authority, within {@link Builder#knowledgeCharBudget(int)}; then the burst as one user
+ *       turn ({@link AiRequest#userTurn()}). Neither user nor passage text is placed in a system message. The
  *       retrieval query is the burst's user turn plus the latest user turn of the history.</li>
  *   <li>{@code max_completion_tokens} carries the token limit: OpenRouter's API reference marks
  *       {@code max_tokens} deprecated in its favour. Values below 16 are raised to 16, the minimum
