@@ -27,8 +27,8 @@ import static io.github.whatsappai.event.EventText.scrubAll;
  * are masked ({@code 155******23}), profile names, message texts and operator data are left out
  * (a text is shown as its length), and free text such as a reason or an exception's message is
  * scrubbed of anything that looks like a phone number or a business-scoped id. The business's own
- * ids (WABA id, phone number id) are printed in full. {@link LoggingEventListener} logs exceptions
- * the same way.
+ * ids (WABA id, phone number id) and the model slug are printed in full. {@link LoggingEventListener}
+ * logs exceptions the same way.
  */
 public interface Event {
 
@@ -276,7 +276,7 @@ public interface Event {
         /** Personal data masked; see {@link Event}. */
         @Override
         public String toString() {
-            return "AiCompleted[key=" + key + ", model=" + scrub(model) + ", latency=" + latency + ", promptTokens="
+            return "AiCompleted[key=" + key + ", model=" + model + ", latency=" + latency + ", promptTokens="
                     + promptTokens + ", completionTokens=" + completionTokens + "]";
         }
     }

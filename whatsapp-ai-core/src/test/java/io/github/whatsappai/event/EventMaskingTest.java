@@ -51,12 +51,14 @@ class EventMaskingTest {
 
     /** The business's own ids: not personal data, printed in full. */
     private static final Set<String> BUSINESS_IDS = Set.of("wabaId", "phoneNumberId", "displayPhoneNumber");
+    /** The model slug OpenRouter reports ({@code anthropic/claude-3-5-sonnet-20241022}): printed in full. */
+    private static final String MODEL = "anthropic/claude-3-5-sonnet-20241022";
     /**
      * Free text the SDK, Meta or a server writes about a failure, and ids of messages: they may
      * quote a phone number or a business-scoped id (so both are put in), never a profile name or
      * message text. Every other string field is treated as personal: it gets the name too.
      */
-    private static final Set<String> DIAGNOSTICS = Set.of("reason", "problem", "kind", "type", "spi", "model",
+    private static final Set<String> DIAGNOSTICS = Set.of("reason", "problem", "kind", "type", "spi",
             "source", "message", "fbtraceId", "title", "details", "href", "field", "rawStatus", "recipientType",
             "pricingCategory", "conversationId", "id", "messageId", "messageIds");
 
@@ -119,6 +121,9 @@ class EventMaskingTest {
     private void check(Class<?> type, Variant variant) throws Exception {
         Event event = (Event) build(type, variant);
         assertClean("toString of " + event.getClass().getSimpleName(), event.toString());
+        if (event instanceof Event.AiCompleted) {
+            assertThat(event.toString()).contains("model=" + MODEL);
+        }
 
         appender.list.clear();
         new LoggingEventListener().onEvent(event);
@@ -171,6 +176,9 @@ class EventMaskingTest {
             if (BUSINESS_IDS.contains(name)) {
                 return name.equals("wabaId") ? "200000000000002"
                         : name.equals("phoneNumberId") ? "100000000000001" : "15555550100";
+            }
+            if (name.equals("model")) {
+                return MODEL;
             }
             return DIAGNOSTICS.contains(name) ? variant.diagnostic() : variant.personal;
         }
