@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The demo's figures, measured from the built jar (see docs/performance-demo.md):
+# The demo's figures, measured from the built jar (see docs/performance/demo.md):
 #   (a) start to first handshake answered (ms), median and max of --runs launches;
 #   (b) resident memory (VmRSS) of the idle demo, after start and after one exchange;
 #   (c) end-to-end overhead of the SDK from webhook to outgoing request, without the buffer window
@@ -8,7 +8,7 @@
 # Usage (from the repository root, after ./mvnw -B -q -DskipTests package):
 #   whatsapp-ai-examples/src/bench/demo-figures.sh [--opts "<JVM options>"] [--runs 5] [--idle 10]
 #       [--warmup 200] [--n 500] [--only a|b|c] [--env NAME=VALUE]...
-# --opts defaults to the recommended -Xmx256m (docs/performance-demo.md); --opts "" gives the JVM's defaults.
+# --opts defaults to the recommended -Xmx256m (docs/performance/demo.md); --opts "" gives the JVM's defaults.
 # Everything listens on 127.0.0.1 only; every process started here is stopped on exit.
 set -euo pipefail
 

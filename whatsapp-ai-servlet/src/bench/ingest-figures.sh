@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Webhook ingest figures (docs/performance.md, issue 2): the SDK's servlet (BenchServer: embedded
+# Webhook ingest figures (docs/performance/ingest.md): the SDK's servlet (BenchServer: embedded
 # Jetty 12.1, full ingest path, counting inbound handler) against the harness's LIMIT anchor (bare
 # Jetty servlet: read the body, answer 200), alternating in one sitting, with the harness's load.sh.
 #
 # Usage (from the repository root):
-#   whatsapp-ai-servlet/src/bench/ingest-figures.sh [HARNESS_DIR]
-# HARNESS_DIR is a writable copy of shared/bench (default /tmp/bench; made when missing and
-# ../shared/bench exists). Env: ROUNDS=2 (LIMIT, SDK pairs), RUNS=2 (measured runs per server),
+#   whatsapp-ai-servlet/src/bench/ingest-figures.sh HARNESS_DIR
+# HARNESS_DIR is a writable copy of the load harness (load.sh, java/anchors, gen/gen_payloads.py;
+# see "The load harness" in docs/performance/ingest.md). Env: ROUNDS=2 (LIMIT, SDK pairs), RUNS=2 (measured runs per server),
 # WARMUP=20 (s), JAVA_OPTS=-Xmx512m (both servers), PORT=18095.
 #
 # Both servers are started from this script, in the same session as wrk. Never start one with
@@ -16,7 +16,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
-HARNESS="${1:-/tmp/bench}"
+HARNESS="${1:?usage: $0 HARNESS_DIR (a writable copy of the load harness, see docs/performance/ingest.md)}"
 ROUNDS="${ROUNDS:-2}"
 RUNS="${RUNS:-2}"
 WARMUP="${WARMUP:-20}"
@@ -26,10 +26,7 @@ JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 STAMP="$(date -u +%Y%m%d-%H%M%S)"
 OUT="$HARNESS/results/ingest-$STAMP"
 
-if [[ ! -x "$HARNESS/load.sh" ]]; then
-  [[ -d "$ROOT/../shared/bench" ]] || { echo "no harness at $HARNESS and no ../shared/bench to copy" >&2; exit 2; }
-  cp -r "$ROOT/../shared/bench" "$HARNESS"
-fi
+[[ -x "$HARNESS/load.sh" ]] || { echo "no load harness at $HARNESS (no executable load.sh): pass the directory of a writable copy" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 mkdir -p "$OUT"
 

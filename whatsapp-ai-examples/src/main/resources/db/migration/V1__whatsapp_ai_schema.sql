@@ -60,7 +60,7 @@ create table chat_history (
     primary key (session_id, seq)
 );
 
--- Every user message and assistant reply (PROTOCOL.md section D.5). idempotency_key makes
+-- Every user message and assistant reply. idempotency_key makes
 -- redelivered or retried entries no-ops: insert ... on conflict (idempotency_key) do nothing, or
 -- over PostgREST: POST /rest/v1/chat_logs?on_conflict=idempotency_key with
 -- Prefer: resolution=ignore-duplicates.

@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
  * Futures complete on the HTTP client's or the scheduler's threads, so callers must not block
  * inside their callbacks.
  *
- * <p><b>Retries</b> are keyed on Graph's {@code error.code} (PROTOCOL.md §B.12), up to
+ * <p><b>Retries</b> are keyed on Graph's {@code error.code} (table in docs/whatsapp-protocol-notes.md), up to
  * {@code maxAttempts} attempts in all:
  * <ul>
  *   <li>1, 2, 4, 80007, 130429, 131000, 131016, 133004, and, without a Graph code, HTTP 5xx, 429 and

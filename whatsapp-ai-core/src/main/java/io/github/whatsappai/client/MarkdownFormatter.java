@@ -6,7 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Converts the Markdown an LLM writes into WhatsApp's formatting (PROTOCOL.md §B.15).
+ * Converts the Markdown an LLM writes into WhatsApp's formatting (see "Formatting" in
+ * docs/whatsapp-protocol-notes.md).
  *
  * <ul>
  *   <li>{@code **bold**} and {@code __bold__} become {@code *bold*}; {@code *italic*} and

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** Writes the request bodies of PROTOCOL.md §B.1–B.7. Thread-safe. */
+/** Writes the Graph API request bodies (see "Sending" in docs/whatsapp-protocol-notes.md). Thread-safe. */
 final class MessageJson {
 
     private final ObjectMapper mapper;

@@ -27,7 +27,7 @@ public class WhatsAppApiException extends WhatsAppAiException {
     /** {@link #code()} when the answer carried no Graph error code (network failure, HTML 502 page, …). */
     public static final int NO_CODE = -1;
 
-    /** Codes worth retrying with exponential backoff (PROTOCOL.md §B.12). */
+    /** Codes worth retrying with exponential backoff (see docs/whatsapp-protocol-notes.md). */
     static final Set<Integer> BACKOFF_CODES = Set.of(1, 2, 4, 80007, 130429, 131000, 131016, 133004);
     /** Account maintenance (e.g. a throughput upgrade): retried after about a minute. */
     static final int MAINTENANCE = 131057;

@@ -146,7 +146,7 @@ class GraphWhatsAppClientTest {
         wm.stubFor(post(PATH).inScenario("retry").whenScenarioStateIs("second").willReturn(okJson(OK)));
     }
 
-    // ---- exact request bodies (PROTOCOL.md §B.1–B.7) ---------------------------------------------
+    // ---- exact request bodies (docs/whatsapp-protocol-notes.md, "Sending") ------------------------
 
     @Test
     void textWithReplyContextAndPreview() throws Exception {

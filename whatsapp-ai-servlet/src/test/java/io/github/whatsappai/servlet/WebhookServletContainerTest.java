@@ -57,10 +57,10 @@ abstract class WebhookServletContainerTest {
     static final String SECRET = "test_app_secret_do_not_use";
     static final String VERIFY_TOKEN = "verify-token-for-tests";
     static final String PATH = "/webhook/whatsapp";
-    /** The signature of {@code wa_webhook_text.json} given in PROTOCOL.md §H. */
+    /** The signature of {@code wa_webhook_text.json} (docs/whatsapp-protocol-notes.md, "Signatures"). */
     static final String TEXT_VECTOR_SIGNATURE =
             "sha256=ebadc28e2f9da0a1e030919b37836db322328331f57c99058236e7577326133c";
-    /** What a re-serialising receiver would compute (PROTOCOL.md §H): must not be accepted. */
+    /** What a re-serialising receiver would compute (same section): must not be accepted. */
     static final String RESERIALISED_SIGNATURE =
             "sha256=cfd8aa0d52197897869f3246a9fc5ea19726b30826f69d4c2d9fcba4b67105b1";
     static final long T0 = WebhookPayloads.DEFAULT_TIMESTAMP;

@@ -4,7 +4,8 @@ import io.github.whatsappai.webhook.model.InboundMessage;
 import io.github.whatsappai.webhook.model.Sender;
 
 /**
- * Checks that a message carries a usable id and sender (DESIGN.md "Identity"): a wa_id of 7–15
+ * Checks that a message carries a usable id and sender (see "Who sent a message" in
+ * docs/whatsapp-protocol-notes.md): a wa_id of 7–15
  * digits and/or a business-scoped user id (ISO country code, {@code .}, then 1–128 letters, digits
  * and dots, e.g. {@code US.1349…} or the parent form {@code US.ENT.…}); at least one of them, and
  * every one that is present must be valid. Checked with plain character loops (no regular

@@ -16,7 +16,7 @@ import java.util.Objects;
  * {@code INSERT … ON CONFLICT (idempotency_key) DO NOTHING} in one transaction, so a retried or
  * redelivered entry is stored once and a failed call stores nothing.
  *
- * <p>Columns follow PROTOCOL.md §D.5: direction {@code inbound}/{@code outbound}, role
+ * <p>Columns (see docs/storage.md): direction {@code inbound}/{@code outbound}, role
  * {@code user}/{@code assistant}, the wamid in {@code wa_message_id}, every part's wamid of a reply
  * in {@code outbound_message_ids} (a JSON array), Meta's timestamp in {@code wa_timestamp}.
  *

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Keeps every Java snippet in README.md and docs/*.md compiling: each {@code ```java} block must be
+ * Keeps every Java snippet in README.md and the Markdown files under docs/ compiling: each {@code ```java} block must be
  * preceded by {@code <!-- snippet: path#tag -->} and equal the region between {@code // tag::tag[]}
  * and {@code // end::tag[]} of that source file, which the build compiles (and, for tests, runs).
  */
@@ -29,7 +29,7 @@ class DocsSnippetsTest {
     void everyJavaSnippetInTheDocsIsCompiledSource() throws IOException {
         List<Path> docs = new ArrayList<>();
         docs.add(ROOT.resolve("README.md"));
-        try (Stream<Path> files = Files.list(ROOT.resolve("docs"))) {
+        try (Stream<Path> files = Files.walk(ROOT.resolve("docs"))) {
             files.filter(p -> p.toString().endsWith(".md")).sorted().forEach(docs::add);
         }
         int checked = 0;

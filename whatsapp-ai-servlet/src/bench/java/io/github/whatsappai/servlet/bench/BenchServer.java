@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code 127.0.0.1:PORT/webhook/whatsapp}, with the full ingest path of {@link WhatsAppAi} (signature,
  * parsing, number filter, identity checks, sanitising, stale guard, de-duplication, rate limit, hand-off)
  * and an inbound handler that only counts; events go to the default {@link LoggingEventListener} (root level
- * INFO from the test classpath's {@code logback-test.xml}). Set up for the harness in {@code shared/bench}:
+ * INFO from the test classpath's {@code logback-test.xml}). Set up for the load harness described in
+ * {@code docs/performance/ingest.md}:
  * <ul>
  *   <li>app secret {@code bench-secret}, verify token {@code bench-verify-token};</li>
  *   <li>phone number ids 106540352242922, 106540352242923, 106540352242924 and WABA 102290129340398;</li>
