@@ -256,8 +256,7 @@ class StreamingDeliveryReaderTest {
     }
 
     private static void reorder(ObjectNode node, Random random) {
-        List<Map.Entry<String, JsonNode>> fields = new ArrayList<>();
-        node.fields().forEachRemaining(fields::add);
+        List<Map.Entry<String, JsonNode>> fields = new ArrayList<>(node.properties());
         java.util.Collections.shuffle(fields, random);
         node.removeAll();
         for (Map.Entry<String, JsonNode> e : fields) {
@@ -288,8 +287,7 @@ class StreamingDeliveryReaderTest {
     private static void write(JsonGenerator g, JsonNode node, String duplicate) throws IOException {
         if (node instanceof ObjectNode o) {
             g.writeStartObject();
-            for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : o.properties()) {
                 if (e.getKey().equals(duplicate)) {
                     g.writeFieldName(e.getKey());
                     g.writeString("an earlier value");
