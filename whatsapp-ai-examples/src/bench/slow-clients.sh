@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The slow-clients fault run (docs/operations.md, "Slow clients"): the built demo jar under 200
+# The slow-clients fault run (docs/performance/slow-clients.md): the built demo jar under 200
 # connections that trickle their bodies for 30 s, probed with signed POSTs and handshakes
 # (SlowClientsBench, compiled here with javac against the jar, which it then starts itself so that
 # the demo runs in this shell's scheduling session).
