@@ -402,6 +402,75 @@ public interface Event {
         }
     }
 
+    /**
+     * A {@code POST /messages} timed out after the request was written: Meta may or may not have
+     * accepted it, so the user may get the message twice if it is sent again. {@code retried} says
+     * whether the client sent it once more (at most once, in memory); {@code delivered} whether that
+     * (or the original) send was finally confirmed with a message id. {@code callbackData} is the
+     * {@code biz_opaque_callback_data} the send carried, if any: the status webhooks for the
+     * message echo it, which is how a durable outbox settles the outcome. The recipient is masked in
+     * {@link #toString()}.
+     */
+    record SendAmbiguous(String phoneNumberId, String recipient, boolean retried, boolean delivered,
+                         String callbackData) implements Event {
+        public Severity severity() {
+            return delivered ? Severity.WARN : Severity.ERROR;
+        }
+
+        /** Personal data masked; see {@link Event}. The callback data is only said to be there. */
+        @Override
+        public String toString() {
+            return "SendAmbiguous[phoneNumberId=" + phoneNumberId + ", recipient=" + maskId(recipient)
+                    + ", retried=" + retried + ", delivered=" + delivered
+                    + ", callbackData=" + (callbackData == null ? "-" : "(set)") + "]";
+        }
+    }
+
+    // ---- circuit breakers -------------------------------------------------------------------
+
+    /**
+     * A circuit opened: {@code failures} calls to {@code circuit} (e.g. {@code openrouter}) failed in
+     * a row, or a probe failed (1). For {@code openFor} no call is made; the callers get their
+     * fallback at once.
+     */
+    record CircuitOpened(String circuit, int failures, Duration openFor) implements Event {
+        public Severity severity() {
+            return Severity.ERROR;
+        }
+
+        /** The circuit name scrubbed like any free text; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "CircuitOpened[circuit=" + scrub(circuit) + ", failures=" + failures + ", openFor=" + openFor + "]";
+        }
+    }
+
+    /** An open circuit's period is over: one probe call goes through to see whether the remote side recovered. */
+    record CircuitHalfOpened(String circuit) implements Event {
+        public Severity severity() {
+            return Severity.INFO;
+        }
+
+        /** The circuit name scrubbed like any free text; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "CircuitHalfOpened[circuit=" + scrub(circuit) + "]";
+        }
+    }
+
+    /** A probe succeeded: calls to {@code circuit} go through again. */
+    record CircuitClosed(String circuit) implements Event {
+        public Severity severity() {
+            return Severity.WARN;
+        }
+
+        /** The circuit name scrubbed like any free text; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "CircuitClosed[circuit=" + scrub(circuit) + "]";
+        }
+    }
+
     // ---- knowledge base ---------------------------------------------------------------------
 
     /** A knowledge-base source was (re)loaded. */
