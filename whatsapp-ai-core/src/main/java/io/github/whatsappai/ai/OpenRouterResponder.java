@@ -1,45 +1,31 @@
 package io.github.whatsappai.ai;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.whatsappai.ai.knowledge.KnowledgeBase;
-import io.github.whatsappai.internal.http.BodyTooLargeException;
-import io.github.whatsappai.internal.http.CappedBody;
+import io.github.whatsappai.event.EventListener;
+import io.github.whatsappai.internal.http.HttpClients;
+import io.github.whatsappai.internal.http.JsonExchange;
+import io.github.whatsappai.internal.retry.Backoff;
+import io.github.whatsappai.internal.retry.CircuitBreaker;
+import io.github.whatsappai.internal.retry.RetryPolicy;
+import io.github.whatsappai.internal.retry.RetryStoppedException;
+import io.github.whatsappai.internal.retry.SharedTimer;
+import io.github.whatsappai.internal.retry.Verdict;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 
 /**
@@ -50,7 +36,7 @@ import java.util.random.RandomGenerator;
  * <h2>Construction</h2>
  * <pre>{@code
  * AiResponder responder = OpenRouterResponder.create(settings, knowledgeBase);
- * // or, to tune retries or share an HttpClient:
+ * // or, to tune retries, the circuit breaker or share an HttpClient:
  * AiResponder responder = OpenRouterResponder.builder()
  *         .settings(settings)
  *         .knowledgeBase(knowledgeBase)
@@ -82,31 +68,41 @@ import java.util.random.RandomGenerator;
  * </ul>
  *
  * <h2>Failures and retries</h2>
- * Up to {@link Builder#maxAttempts(int)} requests (default {@value #DEFAULT_MAX_ATTEMPTS}). Retried:
- * HTTP 408, 429 and every 5xx; network errors and timeouts (each request may take
- * {@link OpenRouterSettings#requestTimeout()}, the whole exchange included); errors delivered with
- * HTTP 200 (top-level {@code error}, {@code choices[0].error}, {@code finish_reason: "error"}),
- * unless their {@code error.code} is one of the refusals below; a 200 whose content is empty or
- * missing; a 200 whose body is not valid JSON (a truncated or garbled body from a proxy is
- * transient, like a 502, and is retried within the same attempt budget). Not retried: 400, 401,
- * 402, 403, 404, 413, 422 and any other status; their reason ({@code error.message},
- * {@code error.code}, the error type, {@code error.availability.code} and suggested fallback models)
- * is put in the exception. When the body carries {@code error.availability.retryable} it overrides
- * the status-based decision, and {@code error.availability.retry_after} is preferred over the
- * {@code Retry-After} header (seconds or an HTTP-date).
+ * Up to {@link Builder#maxAttempts(int)} requests (default {@value #DEFAULT_MAX_ATTEMPTS}), run by the
+ * SDK's retry layer; which failures are retried, and how errors delivered with HTTP 200 are read, is
+ * described in {@code OpenRouterErrors}: in short 408, 429, 5xx, network errors, timeouts (each
+ * request may take {@link OpenRouterSettings#requestTimeout()}, the whole exchange included) and
+ * transient in-body errors are retried; refusals (400, 401, 402, 403, 404, 413, 422) are not, and
+ * their reason ({@code error.message}, {@code error.code}, the error type,
+ * {@code error.availability.code} and suggested fallback models) is put in the exception.
  *
- * <p>Between attempts the responder waits for the server's requested delay when there is one, or
+ * <p>Between attempts the responder waits for the server's requested delay when there is one
+ * ({@code error.availability.retry_after}, else {@code Retry-After}: seconds or an HTTP-date), or
  * else an exponential backoff with full jitter: a random delay between zero and
  * {@code min(max, base × 2^(attempt-1))} (defaults 1 s and 10 s). A requested delay longer than
  * {@link Builder#maxRetryAfter(Duration)} (default 30 s; e.g. a daily free-model cap) ends the
  * retries at once: waiting that long would keep the user in silence, so the failure is reported as
- * retryable instead. When no attempt succeeds an {@link AiResponderException} carries the number of
- * attempts, the last HTTP status (or -1), whether a later try may succeed and the last cause.
- * Neither the API key nor user text ever appears in exception messages or logs.
+ * retryable instead. The waits are tasks on a scheduler ({@link Builder#scheduler}); the calling
+ * thread only waits for the outcome. When no attempt succeeds an {@link AiResponderException}
+ * carries the number of attempts, the last HTTP status (or -1), whether a later try may succeed and
+ * the last cause. Neither the API key nor user text ever appears in exception messages or logs.
  *
- * <p>Thread-safe and stateless between calls: share one instance. It owns no threads; the
- * {@link HttpClient} it creates when none is given needs no shutdown and is released with the
- * responder.
+ * <h2>Circuit breaker</h2>
+ * The attempts of every call share one circuit breaker: after
+ * {@value #DEFAULT_FAILURE_THRESHOLD} failed attempts
+ * in a row (transient failures only: a refusal shows the provider up) it opens, and for the open
+ * period (5 s, then doubling per failed probe up to 30 s) every call, and every retry already
+ * waiting, fails at once with an {@link AiResponderException} without calling OpenRouter, so the
+ * conversation engine answers with the fallback responder or the apology straight away. Then one
+ * call probes; its success closes the circuit. During an outage OpenRouter thus gets about one call
+ * per open period, however many bursts arrive. The changes are reported as
+ * {@link io.github.whatsappai.event.Event.CircuitOpened}, {@code CircuitHalfOpened} and
+ * {@code CircuitClosed} events with the circuit name {@value #CIRCUIT_NAME}. Tune it with
+ * {@link Builder#circuitBreaker(int, Duration, Duration)}.
+ *
+ * <p>Thread-safe: share one instance. It owns no threads (waits run on the injected scheduler or
+ * the SDK's shared timer thread); the {@link HttpClient} it creates when none is given needs no
+ * shutdown and is released with the responder.
  */
 public final class OpenRouterResponder implements AiResponder {
 
@@ -126,66 +122,58 @@ public final class OpenRouterResponder implements AiResponder {
     public static final int DEFAULT_KNOWLEDGE_CHAR_BUDGET = KnowledgeBase.DEFAULT_PROMPT_CHARS;
     /** Default cap on a response body, in bytes. */
     public static final int DEFAULT_MAX_RESPONSE_BYTES = 1 << 20;
-    /** Longest connect timeout of the client the builder creates. */
-    static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Default number of failed attempts in a row that open the circuit breaker. */
+    public static final int DEFAULT_FAILURE_THRESHOLD = CircuitBreaker.DEFAULT_FAILURE_THRESHOLD;
+    /** The circuit name in the breaker's events. */
+    public static final String CIRCUIT_NAME = "openrouter";
     /** Smallest token limit some providers accept. */
     static final int MIN_MAX_TOKENS = 16;
-    /** Longest {@code session_id} OpenRouter accepts. */
-    static final int MAX_SESSION_ID_CHARS = 256;
-    /** Longest provider error message quoted in an exception. */
-    static final int MAX_REASON_CHARS = 300;
 
-    /** HTTP statuses retried when the body says nothing else. */
-    private static final Set<Integer> RETRYABLE_STATUSES = Set.of(408, 429);
-    /** Error codes that are refusals, not transient failures, also when they arrive with HTTP 200. */
-    private static final Set<Integer> REFUSAL_CODES = Set.of(400, 401, 402, 403, 404, 413, 422);
-
-    private final ObjectMapper json = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     private final URI endpoint;
-    private final String apiKey;
     private final String model;
     private final List<String> fallbackModels;
-    private final String appUrl;
-    private final String appTitle;
-    private final double temperature;
-    private final int maxTokens;
-    private final Duration requestTimeout;
-    private final PromptAssembler prompts;
-    private final HttpClient httpClient;
     private final int maxAttempts;
-    private final Duration backoffBase;
-    private final Duration backoffMax;
-    private final Duration maxRetryAfter;
-    private final Sleeper sleeper;
-    private final Clock clock;
-    private final RandomGenerator random;
     private final int maxResponseBytes;
+    private final Clock clock;
+    private final PromptAssembler prompts;
+    private final OpenRouterRequestEncoder encoder;
+    private final OpenRouterErrors errors;
+    private final OpenRouterReplyParser parser;
+    private final JsonExchange exchange;
+    private final RetryPolicy retry;
+    private final Duration maxRetryAfter;
 
     private OpenRouterResponder(Builder b, OpenRouterSettings settings, String apiKey) {
+        ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         this.endpoint = URI.create(stripSlash(settings.baseUrl().toString()) + "/chat/completions");
-        this.apiKey = apiKey;
         this.model = settings.model();
         LinkedHashSet<String> fallbacks = new LinkedHashSet<>(settings.fallbackModels());
         fallbacks.remove(model);
         this.fallbackModels = List.copyOf(fallbacks);
-        this.appUrl = blankToNull(settings.appUrl());
-        this.appTitle = blankToNull(settings.appTitle());
-        this.temperature = settings.temperature();
-        this.maxTokens = Math.max(MIN_MAX_TOKENS, settings.maxTokens());
-        this.requestTimeout = settings.requestTimeout();
-        this.prompts = new PromptAssembler(settings.systemPrompt(), b.knowledgeBase, b.passageLimit, b.knowledgeCharBudget);
-        this.httpClient = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
-                .connectTimeout(requestTimeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? requestTimeout : MAX_CONNECT_TIMEOUT)
-                .build();
         this.maxAttempts = b.maxAttempts;
-        this.backoffBase = b.backoffBase;
-        this.backoffMax = b.backoffMax;
-        this.maxRetryAfter = b.maxRetryAfter;
-        this.sleeper = b.sleeper;
-        this.clock = b.clock;
-        this.random = b.random;
         this.maxResponseBytes = b.maxResponseBytes;
+        this.clock = b.clock;
+        this.maxRetryAfter = b.maxRetryAfter;
+        Duration requestTimeout = settings.requestTimeout();
+        this.prompts = new PromptAssembler(settings.systemPrompt(), b.knowledgeBase, b.passageLimit, b.knowledgeCharBudget);
+        this.encoder = new OpenRouterRequestEncoder(json, endpoint, apiKey, model, fallbackModels,
+                blankToNull(settings.appUrl()), blankToNull(settings.appTitle()),
+                settings.temperature(), Math.max(MIN_MAX_TOKENS, settings.maxTokens()), requestTimeout);
+        this.errors = new OpenRouterErrors(json, new ProviderTextRedactor(apiKey), requestTimeout);
+        this.parser = new OpenRouterReplyParser(json, errors, model);
+        this.exchange = new JsonExchange(b.httpClient != null ? b.httpClient : HttpClients.standard());
+        RetryPolicy.Builder policy = RetryPolicy.builder(b.scheduler != null ? b.scheduler : SharedTimer.get())
+                .backoff(Backoff.exponential(b.backoffBase, b.backoffMax))
+                .maxAttempts(b.maxAttempts)
+                .deadline(b.retryDeadline)
+                .maxRetryAfter(b.maxRetryAfter)
+                .clock(b.clock)
+                .random(b.random);
+        if (b.failureThreshold > 0) {
+            policy.circuitBreaker(CircuitBreaker.of(CIRCUIT_NAME, b.failureThreshold,
+                    Backoff.exponential(b.firstOpen, b.maxOpen).withJitter(Backoff.Jitter.NONE), b.clock, b.eventListener));
+        }
+        this.retry = policy.build();
     }
 
     /** A builder with every default set; {@link Builder#settings(OpenRouterSettings)} is required. */
@@ -203,335 +191,86 @@ public final class OpenRouterResponder implements AiResponder {
     }
 
     /**
-     * Waits between attempts. The default is {@link Thread#sleep(long)}; tests inject one that
-     * records the delay instead of waiting.
-     */
-    @FunctionalInterface
-    public interface Sleeper {
-
-        /** Blocks for {@code delay} (zero or positive). */
-        void sleep(Duration delay) throws InterruptedException;
-
-        /** The sleeper that really waits, through {@link Thread#sleep(long)}. */
-        static Sleeper system() {
-            return delay -> Thread.sleep(delay.toMillis());
-        }
-    }
-
-    /**
      * {@inheritDoc}
      *
-     * <p>Blocks the calling thread for the HTTP requests and the waits between them.
+     * <p>Blocks the calling thread until a reply arrives or the retries end; the waits between
+     * attempts run on the scheduler.
      *
-     * @throws AiResponderException when no attempt produced a reply
+     * @throws AiResponderException when no attempt produced a reply, or the circuit is open
      * @throws IllegalArgumentException when the request's user turn is blank
      */
     @Override
     public AiReply respond(AiRequest request) {
         Objects.requireNonNull(request, "request");
         PromptAssembler.Prompt prompt = prompts.assemble(request);
-        byte[] body = requestBody(request, prompt);
-        Failure last = null;
-        int attempt = 0;
-        while (attempt < maxAttempts) {
-            attempt++;
-            Outcome outcome;
-            try {
-                outcome = send(body, request.userTurn());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AiResponderException("Interrupted while waiting for OpenRouter (attempt " + attempt + ")",
-                        attempt, last == null ? -1 : last.status(), true, e);
-            }
-            if (outcome.reply() != null) {
-                LOG.debug("OpenRouter answered {} with {} after {} attempt(s), {} passage(s), tokens {}/{}",
-                        request.key(), outcome.reply().model(), attempt, prompt.passagesUsed(),
-                        outcome.reply().promptTokens(), outcome.reply().completionTokens());
-                return outcome.reply();
-            }
-            last = outcome.failure();
-            if (!last.retryable()) {
-                throw new AiResponderException("OpenRouter request failed (not retried): " + last.reason(),
-                        attempt, last.status(), false, last.cause());
-            }
-            if (attempt == maxAttempts) {
-                break;
-            }
-            Duration requested = last.retryAfter();
-            if (requested != null && requested.compareTo(maxRetryAfter) > 0) {
-                throw new AiResponderException("OpenRouter asked to wait " + requested.toSeconds()
-                        + " s, longer than the " + maxRetryAfter.toSeconds() + " s the responder waits; gave up after "
-                        + attempt + " attempt(s): " + last.reason(), attempt, last.status(), true, last.cause());
-            }
-            Duration delay = requested != null ? requested : backoff(attempt);
-            LOG.warn("OpenRouter attempt {}/{} for {} failed ({}); retrying in {} ms",
-                    attempt, maxAttempts, request.key(), last.reason(), delay.toMillis());
-            try {
-                sleeper.sleep(delay);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AiResponderException("Interrupted while waiting to retry OpenRouter after " + attempt
-                        + " attempt(s): " + last.reason(), attempt, last.status(), true, e);
-            }
-        }
-        throw new AiResponderException("OpenRouter failed after " + attempt + " attempt(s): " + last.reason(),
-                attempt, last.status(), true, last.cause());
-    }
-
-    /** The JSON body of the request; the same bytes are sent on every attempt. */
-    private byte[] requestBody(AiRequest request, PromptAssembler.Prompt prompt) {
-        ObjectNode root = json.createObjectNode();
-        root.put("model", model);
-        if (!fallbackModels.isEmpty()) {
-            ArrayNode models = root.putArray("models");
-            fallbackModels.forEach(models::add);
-        }
-        ArrayNode messages = root.putArray("messages");
-        for (PromptAssembler.Message message : prompt.messages()) {
-            messages.addObject().put("role", message.role()).put("content", message.content());
-        }
-        root.put("temperature", temperature);
-        root.put("max_completion_tokens", maxTokens);
-        root.put("user", sha256Hex(request.userId()));
-        String sessionId = request.sessionId();
-        root.put("session_id", sessionId.length() > MAX_SESSION_ID_CHARS ? sha256Hex(sessionId) : sessionId);
-        root.put("stream", false);
+        HttpRequest http = encoder.httpRequest(encoder.body(request, prompt));
+        String userTurn = request.userTurn();
+        CompletableFuture<AiReply> reply = retry.run(n -> attempt(http, userTurn), OpenRouterResponder::verdict,
+                (n, failure, delay) -> LOG.warn("OpenRouter attempt {}/{} for {} failed ({}); retrying in {} ms",
+                        n, maxAttempts, request.key(), failure.getMessage(), delay.toMillis()));
         try {
-            return json.writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Could not serialise the OpenRouter request", e);
-        }
-    }
-
-    /** One request: a reply, or a classified failure. */
-    private Outcome send(byte[] body, String userTurn) throws InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
-                .timeout(requestTimeout)
-                .header("Authorization", "Bearer " + apiKey)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
-        if (appUrl != null) {
-            request.header("HTTP-Referer", appUrl);
-        }
-        if (appTitle != null) {
-            request.header("X-OpenRouter-Title", appTitle);
-            request.header("X-Title", appTitle);
-        }
-        HttpResponse<byte[]> response;
-        try {
-            response = exchange(request.build());
-        } catch (BodyTooLargeException e) {
-            return Outcome.failed(new Failure(-1, false, null, e.getMessage(), e));
-        } catch (HttpTimeoutException e) {
-            return Outcome.failed(new Failure(-1, true, null,
-                    "no response within " + requestTimeout.toMillis() + " ms", e));
-        } catch (IOException e) {
-            return Outcome.failed(new Failure(-1, true, null, "network error (" + e.getClass().getSimpleName() + ")", e));
-        }
-        int status = response.statusCode();
-        if (status / 100 == 2) {
-            return readSuccess(status, response.body(), userTurn);
-        }
-        return Outcome.failed(httpFailure(status, response.headers(), response.body(), userTurn));
-    }
-
-    /**
-     * Sends one request and waits at most the request timeout for the whole exchange, body
-     * included, on top of the request's own timeout (which guards the response headers).
-     */
-    private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException, InterruptedException {
-        CompletableFuture<HttpResponse<byte[]>> future =
-                CappedBody.send(httpClient, request, CappedBody.handler(maxResponseBytes));
-        try {
-            return future.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new HttpTimeoutException("request timed out");
+            AiReply answer = RetryPolicy.await(reply);
+            LOG.debug("OpenRouter answered {} with {}, {} passage(s), tokens {}/{}", request.key(), answer.model(),
+                    prompt.passagesUsed(), answer.promptTokens(), answer.completionTokens());
+            return answer;
         } catch (InterruptedException e) {
-            future.cancel(true);
-            throw e;
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException("HTTP exchange failed (" + cause.getClass().getSimpleName() + ")", cause);
+            Thread.currentThread().interrupt();
+            throw new AiResponderException("Interrupted while waiting for OpenRouter", 0, -1, true, e);
+        } catch (RetryStoppedException e) {
+            throw failed(e);
         }
     }
 
-    private Outcome readSuccess(int status, byte[] body, String userTurn) {
-        JsonNode root;
-        try {
-            root = json.readTree(body);
-        } catch (IOException e) {
-            return Outcome.failed(new Failure(status, true, null, "HTTP " + status + " with a body that is not JSON", e));
-        }
-        if (root == null || !root.isObject()) {
-            return Outcome.failed(new Failure(status, true, null, "HTTP " + status + " with a body that is not a JSON object", null));
-        }
-        JsonNode error = root.get("error");
-        if (error != null && !error.isNull()) {
-            return Outcome.failed(inBodyFailure(status, "error in the body", error, userTurn));
-        }
-        JsonNode choice = root.path("choices").path(0);
-        if (!choice.isObject()) {
-            return Outcome.failed(new Failure(status, true, null, "HTTP " + status + " without choices", null));
-        }
-        JsonNode choiceError = choice.get("error");
-        if (choiceError != null && !choiceError.isNull()) {
-            return Outcome.failed(inBodyFailure(status, "error in choices[0]", choiceError, userTurn));
-        }
-        String finishReason = choice.path("finish_reason").asText("");
-        if ("error".equals(finishReason)) {
-            return Outcome.failed(new Failure(status, true, null, "HTTP " + status + " with finish_reason \"error\"", null));
-        }
-        String content = contentText(choice.path("message").path("content")).strip();
-        if (content.isEmpty()) {
-            return Outcome.failed(new Failure(status, true, null, "HTTP " + status + " with empty content"
-                    + (finishReason.isEmpty() ? "" : " (finish_reason \"" + finishReason + "\")"), null));
-        }
-        String usedModel = root.path("model").asText("");
-        JsonNode usage = root.path("usage");
-        JsonNode cost = usage.path("cost");
-        return Outcome.replied(new AiReply(content, usedModel.isBlank() ? model : usedModel,
-                usage.path("prompt_tokens").asInt(-1), usage.path("completion_tokens").asInt(-1),
-                cost.isNumber() ? cost.decimalValue() : null));
-    }
-
-    /** The message content: a string, or the concatenated text of content parts. */
-    private static String contentText(JsonNode content) {
-        if (content.isTextual()) {
-            return content.asText();
-        }
-        if (content.isArray()) {
-            StringBuilder text = new StringBuilder();
-            for (JsonNode part : content) {
-                if (part.path("text").isTextual()) {
-                    text.append(part.path("text").asText());
-                }
-            }
-            return text.toString();
-        }
-        return "";
-    }
-
-    /** An error delivered with a 2xx status: transient unless its code is a refusal or availability says so. */
-    private Failure inBodyFailure(int status, String where, JsonNode error, String userTurn) {
-        ErrorInfo info = ErrorInfo.of(error);
-        boolean retryable = info.code() == null || !REFUSAL_CODES.contains(info.code());
-        if (info.availabilityRetryable() != null) {
-            retryable = info.availabilityRetryable();
-        }
-        return new Failure(status, retryable, info.retryAfter(),
-                "HTTP " + status + " with " + where + describe(info, userTurn), null);
-    }
-
-    private Failure httpFailure(int status, HttpHeaders headers, byte[] body, String userTurn) {
-        boolean retryable = RETRYABLE_STATUSES.contains(status) || status / 100 == 5;
-        Duration retryAfter = headers.firstValue("Retry-After")
-                .map(value -> parseRetryAfter(value, clock.instant()))
-                .orElse(null);
-        ErrorInfo info = ErrorInfo.EMPTY;
-        try {
-            JsonNode root = json.readTree(body);
-            if (root != null && root.path("error").isObject()) {
-                info = ErrorInfo.of(root.get("error"));
-            }
-        } catch (IOException e) {
-            LOG.debug("OpenRouter HTTP {} body is not JSON", status);
-        }
-        if (info.availabilityRetryable() != null) {
-            retryable = info.availabilityRetryable();
-        }
-        if (info.retryAfter() != null) {
-            retryAfter = info.retryAfter();
-        }
-        return new Failure(status, retryable, retryAfter, "HTTP " + status + describe(info, userTurn), null);
-    }
-
-    /** " (code 404, type …, availability model_deprecated, suggested fallback models [...]): message". */
-    private String describe(ErrorInfo info, String userTurn) {
-        List<String> parts = new ArrayList<>();
-        if (info.code() != null) {
-            parts.add("code " + info.code());
-        }
-        if (info.type() != null) {
-            parts.add("type " + safe(info.type(), userTurn));
-        }
-        if (info.availabilityCode() != null) {
-            parts.add("availability " + safe(info.availabilityCode(), userTurn));
-        }
-        if (!info.fallbackModels().isEmpty()) {
-            parts.add("suggested fallback models " + safe(String.join(", ", info.fallbackModels()), userTurn));
-        }
-        StringBuilder text = new StringBuilder();
-        if (!parts.isEmpty()) {
-            text.append(" (").append(String.join(", ", parts)).append(')');
-        }
-        if (info.message() != null && !info.message().isBlank()) {
-            text.append(": ").append(safe(info.message(), userTurn));
-        }
-        return text.toString();
-    }
-
-    /**
-     * Provider text made fit for an exception message: control characters removed, the API key and
-     * the user's own text (which some errors echo) replaced, length capped.
-     */
-    private String safe(String text, String userTurn) {
-        String cleaned = text.replaceAll("\\p{Cntrl}", " ");
-        cleaned = cleaned.replace(apiKey, "****");
-        String user = userTurn.strip();
-        if (user.length() >= 4) {
-            cleaned = cleaned.replace(user, "[user text]");
-        }
-        return cleaned.length() > MAX_REASON_CHARS
-                ? PromptAssembler.truncate(cleaned, MAX_REASON_CHARS) + "…" : cleaned;
-    }
-
-    /** Full-jitter exponential backoff before attempt {@code attempt + 1}. */
-    Duration backoff(int attempt) {
-        long baseMillis = backoffBase.toMillis();
-        long capMillis = backoffMax.toMillis();
-        int shift = Math.min(attempt - 1, 30);
-        long ceiling = baseMillis > (capMillis >> shift) ? capMillis : Math.min(capMillis, baseMillis << shift);
-        double fraction = random != null ? random.nextDouble() : ThreadLocalRandom.current().nextDouble();
-        return Duration.ofMillis((long) (fraction * ceiling));
-    }
-
-    /**
-     * Reads a {@code Retry-After} value: delay seconds (a decimal fraction is tolerated) or an
-     * HTTP-date, relative to {@code now}; a date in the past is zero. {@code null} when unreadable.
-     */
-    static Duration parseRetryAfter(String value, Instant now) {
-        String v = value.strip();
-        if (v.isEmpty()) {
-            return null;
-        }
-        try {
-            double seconds = Double.parseDouble(v);
-            if (Double.isNaN(seconds) || seconds < 0) {
-                return null;
-            }
-            return Duration.ofMillis((long) Math.min(seconds * 1000, Long.MAX_VALUE / 2.0));
-        } catch (NumberFormatException notNumeric) {
+    /** One request: the reply, or an {@link OpenRouterFailure}. */
+    private CompletableFuture<AiReply> attempt(HttpRequest http, String userTurn) {
+        return exchange.send(http, maxResponseBytes).handle((response, error) -> {
             try {
-                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                return at.isAfter(now) ? Duration.between(now, at) : Duration.ZERO;
-            } catch (DateTimeParseException notDate) {
-                return null;
+                if (error != null) {
+                    throw errors.transport(RetryPolicy.unwrap(error));
+                }
+                if (!response.ok()) {
+                    throw errors.httpFailure(response, clock.instant(), userTurn);
+                }
+                return CompletableFuture.completedFuture(parser.parse(response.status(), response.body(), userTurn));
+            } catch (OpenRouterFailure f) {
+                return CompletableFuture.<AiReply>failedFuture(f);
             }
-        }
+        }).thenCompose(f -> f);
     }
 
-    private static String sha256Hex(String value) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    private static Verdict verdict(Throwable failure, int attempt) {
+        if (failure instanceof OpenRouterFailure f && f.retryable()) {
+            return Verdict.retryAfter(f.retryAfter());
         }
+        return Verdict.stop();
+    }
+
+    /** The exception for retries that ended without a reply. */
+    private AiResponderException failed(RetryStoppedException e) {
+        OpenRouterFailure last = e.lastFailure() instanceof OpenRouterFailure f ? f : null;
+        int attempts = e.attempts();
+        int status = last == null ? -1 : last.status();
+        String reason = last != null ? last.reason()
+                : e.lastFailure() == null ? "no attempt made" : e.lastFailure().getClass().getSimpleName();
+        Throwable cause = last != null ? last.getCause() : e.lastFailure();
+        return switch (e.reason()) {
+            case NOT_RETRYABLE -> new AiResponderException("OpenRouter request failed (not retried): " + reason,
+                    attempts, status, false, cause);
+            case RETRY_AFTER_TOO_LONG -> new AiResponderException("OpenRouter asked to wait "
+                    + e.requestedDelay().toSeconds() + " s, longer than the " + retryAfterCapSeconds()
+                    + " s the responder waits; gave up after " + attempts + " attempt(s): " + reason,
+                    attempts, status, true, cause);
+            case CIRCUIT_OPEN -> new AiResponderException("OpenRouter is failing, so the circuit breaker is open"
+                    + " until " + retry.circuitBreaker().openUntil() + " and OpenRouter was not called"
+                    + (attempts == 0 ? "" : " again after " + attempts + " attempt(s): " + reason)
+                    + "; the fallback or apology answers meanwhile", attempts, status, true, cause);
+            default -> new AiResponderException("OpenRouter failed after " + attempts + " attempt(s): " + reason,
+                    attempts, status, true, cause);
+        };
+    }
+
+    private long retryAfterCapSeconds() {
+        return maxRetryAfter.toSeconds();
     }
 
     private static String stripSlash(String url) {
@@ -549,85 +288,6 @@ public final class OpenRouterResponder implements AiResponder {
                 + ", maxAttempts=" + maxAttempts + "]";
     }
 
-    /** A failed attempt, classified. */
-    private record Failure(int status, boolean retryable, Duration retryAfter, String reason, Throwable cause) {
-    }
-
-    /** The result of one attempt: exactly one of the two is set. */
-    private record Outcome(AiReply reply, Failure failure) {
-
-        static Outcome replied(AiReply reply) {
-            return new Outcome(reply, null);
-        }
-
-        static Outcome failed(Failure failure) {
-            return new Outcome(null, failure);
-        }
-    }
-
-    /**
-     * What an OpenRouter error object says. Both published shapes are read: the classic
-     * {@code {code, message, metadata{error_type}}} and the 2026 one with {@code error_type},
-     * {@code http_status} and {@code availability{code, retryable, retry_after, fallback_models}}.
-     */
-    private record ErrorInfo(Integer code, String message, String type, String availabilityCode,
-                             Boolean availabilityRetryable, Duration retryAfter, List<String> fallbackModels) {
-
-        static final ErrorInfo EMPTY = new ErrorInfo(null, null, null, null, null, null, List.of());
-
-        static ErrorInfo of(JsonNode error) {
-            if (error == null || !error.isObject()) {
-                return new ErrorInfo(null, error == null || error.isNull() ? null : error.asText(), null, null,
-                        null, null, List.of());
-            }
-            Integer code = integer(error.get("code"));
-            if (code == null) {
-                code = integer(error.get("http_status"));
-            }
-            String type = text(error.get("error_type"));
-            if (type == null) {
-                type = text(error.path("metadata").get("error_type"));
-            }
-            if (type == null) {
-                type = text(error.get("type"));
-            }
-            JsonNode availability = error.path("availability");
-            Boolean retryable = availability.path("retryable").isBoolean()
-                    ? availability.path("retryable").booleanValue() : null;
-            Duration retryAfter = null;
-            JsonNode after = availability.get("retry_after");
-            if (after != null && (after.isNumber() || after.isTextual())) {
-                retryAfter = parseRetryAfter(after.asText(), Instant.EPOCH);
-            }
-            List<String> fallbacks = new ArrayList<>();
-            for (JsonNode m : availability.path("fallback_models")) {
-                if (m.isTextual()) {
-                    fallbacks.add(m.asText());
-                }
-            }
-            return new ErrorInfo(code, text(error.get("message")), type, text(availability.get("code")),
-                    retryable, retryAfter, List.copyOf(fallbacks));
-        }
-
-        private static Integer integer(JsonNode node) {
-            if (node == null) {
-                return null;
-            }
-            if (node.isIntegralNumber()) {
-                return node.intValue();
-            }
-            if (node.isTextual() && node.asText().strip().matches("\\d{1,9}")) {
-                return Integer.valueOf(node.asText().strip());
-            }
-            return null;
-        }
-
-        private static String text(JsonNode node) {
-            return node != null && node.isValueNode() && !node.isNull() && !node.asText().isBlank()
-                    ? node.asText() : null;
-        }
-    }
-
     /**
      * Builds an {@link OpenRouterResponder}. Setters validate their argument at once
      * ({@link IllegalArgumentException}, {@link NullPointerException}); {@link #build()} checks that
@@ -642,9 +302,14 @@ public final class OpenRouterResponder implements AiResponder {
         private Duration backoffBase = DEFAULT_BACKOFF_BASE;
         private Duration backoffMax = DEFAULT_BACKOFF_MAX;
         private Duration maxRetryAfter = DEFAULT_MAX_RETRY_AFTER;
-        private Sleeper sleeper = Sleeper.system();
+        private Duration retryDeadline;
+        private ScheduledExecutorService scheduler;
         private Clock clock = Clock.systemUTC();
         private RandomGenerator random;
+        private EventListener eventListener = EventListener.noop();
+        private int failureThreshold = DEFAULT_FAILURE_THRESHOLD;
+        private Duration firstOpen = CircuitBreaker.DEFAULT_OPEN_BACKOFF.base();
+        private Duration maxOpen = CircuitBreaker.DEFAULT_OPEN_BACKOFF.max();
         private int passageLimit = DEFAULT_PASSAGE_LIMIT;
         private int knowledgeCharBudget = DEFAULT_KNOWLEDGE_CHAR_BUDGET;
         private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
@@ -691,11 +356,7 @@ public final class OpenRouterResponder implements AiResponder {
          * delay between zero and {@code min(max, base × 2^(n-1))}. Defaults 1 s and 10 s.
          */
         public Builder backoff(Duration base, Duration max) {
-            Objects.requireNonNull(base, "base");
-            Objects.requireNonNull(max, "max");
-            if (base.isNegative() || base.isZero() || max.compareTo(base) < 0) {
-                throw new IllegalArgumentException("backoff needs 0 < base <= max, was base " + base + ", max " + max);
-            }
+            Backoff.exponential(base, max);
             this.backoffBase = base;
             this.backoffMax = max;
             return this;
@@ -714,13 +375,53 @@ public final class OpenRouterResponder implements AiResponder {
             return this;
         }
 
-        /** How the responder waits between attempts. Default {@link Sleeper#system()}. */
-        public Builder sleeper(Sleeper sleeper) {
-            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        /**
+         * No retry starts later than this after the first attempt; {@code null} (the default) for no
+         * limit beyond {@link #maxAttempts(int)}.
+         */
+        public Builder retryDeadline(Duration retryDeadline) {
+            if (retryDeadline != null && (retryDeadline.isNegative() || retryDeadline.isZero())) {
+                throw new IllegalArgumentException("retryDeadline must be positive, was " + retryDeadline);
+            }
+            this.retryDeadline = retryDeadline;
             return this;
         }
 
-        /** The clock that turns a {@code Retry-After} HTTP-date into a delay. Default UTC system clock. */
+        /**
+         * Runs the waits between attempts. Default: the SDK's shared timer thread. Tests pass a
+         * {@link io.github.whatsappai.testing.VirtualScheduler} with its clock as {@link #clock(Clock)}.
+         */
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** Receives the circuit breaker's state changes. Default: none. */
+        public Builder eventListener(EventListener eventListener) {
+            this.eventListener = Objects.requireNonNull(eventListener, "eventListener");
+            return this;
+        }
+
+        /**
+         * The circuit breaker: {@code failureThreshold} failed attempts in a row open it (0 disables
+         * it) for {@code firstOpen}, doubling per failed probe up to {@code maxOpen}. Defaults
+         * {@value #DEFAULT_FAILURE_THRESHOLD}, 5 s and 30 s.
+         */
+        public Builder circuitBreaker(int failureThreshold, Duration firstOpen, Duration maxOpen) {
+            if (failureThreshold < 0) {
+                throw new IllegalArgumentException("failureThreshold must not be negative, was " + failureThreshold);
+            }
+            Backoff.exponential(firstOpen, maxOpen);
+            this.failureThreshold = failureThreshold;
+            this.firstOpen = firstOpen;
+            this.maxOpen = maxOpen;
+            return this;
+        }
+
+        /**
+         * The clock that turns a {@code Retry-After} HTTP-date into a delay and times the deadline and
+         * the circuit breaker. Default UTC system clock. Must agree with the scheduler.
+         */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

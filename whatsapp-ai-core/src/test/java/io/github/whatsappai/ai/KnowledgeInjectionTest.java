@@ -116,7 +116,7 @@ class KnowledgeInjectionTest {
                 .requestTimeout(Duration.ofSeconds(5))
                 .systemPrompt(SYSTEM_PROMPT)
                 .build();
-        return OpenRouterResponder.builder().settings(settings).knowledgeBase(kb).sleeper(d -> { }).build();
+        return OpenRouterResponder.builder().settings(settings).knowledgeBase(kb).build();
     }
 
     private static AiRequest request(String userTurn) {

@@ -1,5 +1,6 @@
 package io.github.whatsappai.ai;
 
+import io.github.whatsappai.internal.retry.RetryAfter;
 import io.github.whatsappai.ai.knowledge.KnowledgeBase;
 import io.github.whatsappai.ai.knowledge.Passage;
 import io.github.whatsappai.webhook.model.ConversationKey;
@@ -141,13 +142,13 @@ class PromptAssemblerTest {
     @Test
     void retryAfterAcceptsSecondsAndHttpDates() {
         Instant now = Instant.parse("2026-11-25T15:00:00Z");
-        assertThat(OpenRouterResponder.parseRetryAfter("7", now)).isEqualTo(Duration.ofSeconds(7));
-        assertThat(OpenRouterResponder.parseRetryAfter("1.5", now)).isEqualTo(Duration.ofMillis(1500));
-        assertThat(OpenRouterResponder.parseRetryAfter("Wed, 25 Nov 2026 15:01:00 GMT", now))
+        assertThat(RetryAfter.parse("7", now)).isEqualTo(Duration.ofSeconds(7));
+        assertThat(RetryAfter.parse("1.5", now)).isEqualTo(Duration.ofMillis(1500));
+        assertThat(RetryAfter.parse("Wed, 25 Nov 2026 15:01:00 GMT", now))
                 .isEqualTo(Duration.ofMinutes(1));
-        assertThat(OpenRouterResponder.parseRetryAfter("Wed, 25 Nov 2026 14:00:00 GMT", now)).isEqualTo(Duration.ZERO);
-        assertThat(OpenRouterResponder.parseRetryAfter("soon", now)).isNull();
-        assertThat(OpenRouterResponder.parseRetryAfter("-3", now)).isNull();
+        assertThat(RetryAfter.parse("Wed, 25 Nov 2026 14:00:00 GMT", now)).isEqualTo(Duration.ZERO);
+        assertThat(RetryAfter.parse("soon", now)).isNull();
+        assertThat(RetryAfter.parse("-3", now)).isNull();
     }
 
     @Test

@@ -106,6 +106,14 @@ public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
             return body;
         }
 
+        /** Stops the latest body's transfer, if one started, failing it with {@code reason}. */
+        public void abort(Throwable reason) {
+            CappedBody body = latest;
+            if (body != null) {
+                body.abort(reason);
+            }
+        }
+
         /** The refusal of the latest body when there was one, else {@code error} as it is. */
         public Throwable explain(Throwable error) {
             CappedBody body = latest;
