@@ -4,32 +4,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
+import io.github.whatsappai.internal.Clocks;
 import io.github.whatsappai.internal.NamedDaemonThreads;
 import io.github.whatsappai.internal.Redaction;
-import io.github.whatsappai.internal.http.CappedBody;
+import io.github.whatsappai.internal.http.HttpClients;
+import io.github.whatsappai.internal.http.JsonExchange;
+import io.github.whatsappai.internal.retry.Backoff;
+import io.github.whatsappai.internal.retry.RetryPolicy;
+import io.github.whatsappai.internal.retry.RetryStoppedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
 /**
@@ -37,18 +35,19 @@ import java.util.regex.Pattern;
  * with the Bearer token) using one shared {@link HttpClient}, plus media lookup and download.
  *
  * <p><b>Construction.</b> {@link #create(GraphSettings, EventListener)} for the usual case, or
- * {@link #builder()} to set everything (tests inject a scheduler, a ticker and a jitter source).
+ * {@link #builder()} to set everything (tests inject a scheduler, its clock and a jitter source).
  *
  * <p><b>Asynchrony.</b> Every method returns at once. Waits (outbound pacing, backoff before a
  * retry, a user's pair rate limit) are tasks on the scheduler; no thread is blocked for them.
  * Futures complete on the HTTP client's or the scheduler's threads, so callers must not block
  * inside their callbacks.
  *
- * <p><b>Retries</b> are keyed on Graph's {@code error.code} (table in docs/whatsapp-protocol-notes.md), up to
- * {@code maxAttempts} attempts in all:
+ * <p><b>Retries</b> run on the SDK's retry layer and are keyed on Graph's {@code error.code} (table
+ * in docs/whatsapp-protocol-notes.md; not the HTTP status: code 1 arrives with HTTP 400, for
+ * example), up to {@code maxAttempts} attempts in all:
  * <ul>
- *   <li>1, 2, 4, 80007, 130429, 131000, 131016, 133004, and, without a Graph code, HTTP 5xx, 429 and
- *       network failures: exponential backoff from {@code baseBackoff} (default 1 s), doubled per
+ *   <li>1, 2, 4, 80007, 130429, 131000, 131016, 133004, and, without a Graph code, HTTP 429 and
+ *       connections that could not be made: exponential backoff from {@code baseBackoff} (default 1 s), doubled per
  *       attempt up to {@code maxBackoff} (default 30 s), with "equal jitter" (half fixed, half random);</li>
  *   <li>131057 (maintenance, e.g. a throughput upgrade): after {@code maintenanceDelay} (default
  *       60 s) plus up to 10 % jitter;</li>
@@ -59,6 +58,15 @@ import java.util.regex.Pattern;
  *       {@link Event.ReEngagementRequired}; 0, 190, 368, 131031 and 131042 also raise an
  *       {@link Event.GraphAlert}; 100, 131026, 132xxx and unknown codes just fail.</li>
  * </ul>
+ *
+ * <p><b>Ambiguous sends.</b> A message send whose request may have reached Meta without an answer
+ * saying so (a timeout or a broken connection after the request was written, or an HTTP 5xx
+ * without a Graph error) may have been accepted: sending it again could show it twice. Such a send
+ * is repeated at most once, and a {@link Event.SendAmbiguous} event reports the outcome. Read
+ * receipts and media requests are idempotent and retried as above. To settle the outcome for sure,
+ * tag the send with {@code biz_opaque_callback_data}
+ * ({@link #sendText(String, Recipient, String, String, String)}): the status webhooks of the
+ * message echo it. {@code docs/sending.md} explains the trade-off.
  *
  * <p><b>Pacing.</b> Every {@code POST /messages} (sends and read receipts) of a phone number id
  * passes a token bucket so that no one-second window holds more than
@@ -74,61 +82,52 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
     public static final long DEFAULT_MAX_MEDIA_BYTES = 16L * 1024 * 1024;
     /** Default number of attempts per request, the first included. */
     public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    /** Longest {@code biz_opaque_callback_data} Meta accepts. */
+    public static final int MAX_CALLBACK_DATA_CHARS = 512;
 
     private static final Logger LOG = LoggerFactory.getLogger(GraphWhatsAppClient.class);
     private static final Pattern GRAPH_ID = Pattern.compile("[A-Za-z0-9_.\\-]{1,128}");
     private static final Set<Integer> ALERT_CODES = Set.of(0, 190, 368, 131031, 131042);
     private static final long MAX_JSON_BYTES = 1L << 20;
-    private static final int MAX_DETAIL_CHARS = 200;
-    /** Pair holds that ended this long ago are forgotten (their recipient never got a success). */
-    private static final long STALE_HOLD_NANOS = TimeUnit.HOURS.toNanos(1);
 
-    private final String authorization;
     private final String baseUrl;
     private final int messagesPerSecond;
-    private final int pacingBurst;
-    private final HttpClient http;
     private final EventListener events;
     private final ScheduledExecutorService scheduler;
     private final boolean ownScheduler;
-    private final LongSupplier ticker;
-    private final DoubleSupplier jitter;
-    private final int maxAttempts;
-    private final long maxMediaBytes;
-    private final Duration requestTimeout;
-    private final long baseBackoffNanos;
-    private final long maxBackoffNanos;
-    private final long maintenanceNanos;
     private final MessageSplitter splitter;
     private final MessageJson json;
-    private final ObjectMapper mapper;
-    private final Map<String, Pacer> pacers = new ConcurrentHashMap<>();
-    private final Map<String, PairHold> pairHolds = new ConcurrentHashMap<>();
+    private final GraphErrors errors;
+    private final GraphDispatcher dispatcher;
+    private final GraphRetryPolicy retries;
+    private final RetryPolicy retryPolicy;
+    private final MediaDownloads media;
     private final Set<CompletableFuture<?>> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private GraphWhatsAppClient(Builder b) {
-        this.authorization = "Bearer " + b.accessToken;
         this.baseUrl = stripSlash(b.graphApiBaseUrl.toString()) + "/" + b.graphApiVersion + "/";
         this.messagesPerSecond = b.outboundMessagesPerSecond;
-        this.pacingBurst = b.pacingBurst;
-        this.http = b.httpClient != null ? b.httpClient
-                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         this.events = b.eventListener;
         this.ownScheduler = b.scheduler == null;
         this.scheduler = b.scheduler != null ? b.scheduler : Executors.newSingleThreadScheduledExecutor(
                 NamedDaemonThreads.named("whatsapp-ai-graph-scheduler"));
-        this.ticker = b.ticker;
-        this.jitter = b.jitter;
-        this.maxAttempts = b.maxAttempts;
-        this.maxMediaBytes = b.maxMediaBytes;
-        this.requestTimeout = b.requestTimeout;
-        this.baseBackoffNanos = b.baseBackoff.toNanos();
-        this.maxBackoffNanos = b.maxBackoff.toNanos();
-        this.maintenanceNanos = b.maintenanceDelay.toNanos();
         this.splitter = new MessageSplitter(b.splitLimit);
-        this.mapper = new ObjectMapper();
+        ObjectMapper mapper = new ObjectMapper();
         this.json = new MessageJson(mapper);
+        this.errors = new GraphErrors(mapper);
+        LongSupplier ticker = Clocks.nanoTicker(b.clock);
+        PairHolds holds = new PairHolds(ticker, b.random);
+        this.dispatcher = new GraphDispatcher(new JsonExchange(b.httpClient != null ? b.httpClient : HttpClients.standard()),
+                b.accessToken, b.requestTimeout, b.outboundMessagesPerSecond, b.pacingBurst, scheduler, ticker, holds, errors);
+        this.retries = new GraphRetryPolicy(b.maxAttempts, b.maintenanceDelay, holds, b.random);
+        this.retryPolicy = RetryPolicy.builder(scheduler)
+                .backoff(Backoff.exponential(b.baseBackoff, b.maxBackoff).withJitter(Backoff.Jitter.EQUAL))
+                .maxAttempts(b.maxAttempts)
+                .clock(b.clock)
+                .random(b.random)
+                .build();
+        this.media = new MediaDownloads(baseUrl, b.maxMediaBytes, MAX_JSON_BYTES, errors, this::start);
     }
 
     /** A builder; only the access token is required. */
@@ -161,20 +160,32 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
     @Override
     public CompletableFuture<SendResult> sendText(String phoneNumberId, Recipient to, String text,
                                                   String replyToMessageId) {
+        return sendText(phoneNumberId, to, text, replyToMessageId, null);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Every part carries {@code callbackData} as {@code biz_opaque_callback_data}; Meta echoes it
+     * in the status webhooks of each part's message id.
+     *
+     * @throws IllegalArgumentException when the text is blank, an id is malformed or the callback
+     *                                  data is longer than {@value #MAX_CALLBACK_DATA_CHARS} characters
+     */
+    @Override
+    public CompletableFuture<SendResult> sendText(String phoneNumberId, Recipient to, String text,
+                                                  String replyToMessageId, String callbackData) {
         checkId(phoneNumberId, "phone number id");
+        Limits.max(callbackData, MAX_CALLBACK_DATA_CHARS, "biz_opaque_callback_data");
         List<String> parts = splitter.split(MarkdownFormatter.toWhatsApp(text));
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("nothing to send: the text is empty or blank");
         }
-        List<TextMessage> messages = new ArrayList<>(parts.size());
-        for (int i = 0; i < parts.size(); i++) {
-            messages.add(new TextMessage(parts.get(i), false, i == 0 ? replyToMessageId : null));
-        }
         CompletableFuture<List<String>> chain = CompletableFuture.completedFuture(new ArrayList<>(parts.size()));
-        for (int i = 0; i < messages.size(); i++) {
-            TextMessage m = messages.get(i);
+        for (int i = 0; i < parts.size(); i++) {
+            TextMessage m = new TextMessage(parts.get(i), false, i == 0 ? replyToMessageId : null);
             String unsent = String.join("\n\n", parts.subList(i, parts.size()));
-            chain = chain.thenCompose(ids -> sendMessage(phoneNumberId, to, m, unsent)
+            chain = chain.thenCompose(ids -> sendMessage(phoneNumberId, to, m, unsent, Limits.optional(callbackData))
                     .thenApply(id -> {
                         ids.add(id);
                         return ids;
@@ -188,15 +199,13 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
     public CompletableFuture<Void> markRead(String phoneNumberId, String messageId, boolean showTypingIndicator) {
         checkId(phoneNumberId, "phone number id");
         Limits.required(messageId, "message id");
-        Call<Void> call = new Call<>(messagesUri(phoneNumberId), json.markRead(messageId, showTypingIndicator),
-                phoneNumberId, null, null, null, (status, body) -> {
-                    JsonNode root = parseJson(status, body);
-                    if (root != null && root.path("success").asBoolean(false)) {
+        return start(new GraphCall<Void>(messagesUri(phoneNumberId), json.markRead(messageId, showTypingIndicator),
+                phoneNumberId, null, null, false, null, MAX_JSON_BYTES, jsonTooLarge(MAX_JSON_BYTES), response -> {
+                    if (errors.parseJson(response).path("success").asBoolean(false)) {
                         return null;
                     }
-                    throw unexpected(status, "read receipt answered without success:true");
-                });
-        return start(call);
+                    throw GraphErrors.unexpected(response.status(), "read receipt answered without success:true");
+                }));
     }
 
     /**
@@ -208,7 +217,7 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
     public CompletableFuture<SendResult> send(String phoneNumberId, Recipient to, OutboundMessage message) {
         checkId(phoneNumberId, "phone number id");
         String text = message instanceof TextMessage t ? t.body() : null;
-        return sendMessage(phoneNumberId, to, message, text).thenApply(id -> new SendResult(List.of(id)));
+        return sendMessage(phoneNumberId, to, message, text, null).thenApply(id -> new SendResult(List.of(id)));
     }
 
     /**
@@ -218,16 +227,7 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
      */
     public CompletableFuture<MediaInfo> mediaUrl(String mediaId) {
         checkId(mediaId, "media id");
-        Call<MediaInfo> call = new Call<>(URI.create(baseUrl + mediaId), null, null, null, null, null,
-                (status, body) -> {
-                    JsonNode root = parseJson(status, body);
-                    if (root == null || !root.path("url").isTextual()) {
-                        throw unexpected(status, "media lookup answered without a url");
-                    }
-                    return new MediaInfo(root.path("id").asText(mediaId), root.path("url").asText(),
-                            text(root, "mime_type"), text(root, "sha256"), root.path("file_size").asLong(-1));
-                });
-        return start(call);
+        return media.lookup(mediaId);
     }
 
     /**
@@ -238,17 +238,12 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
      * @param urlOrMediaId a download URL from {@link #mediaUrl} (the token is sent to it), or a media
      *                     id, which is looked up first
      */
-    public CompletableFuture<MediaContent> downloadMedia(String urlOrMediaId) {
+    public CompletableFuture<DownloadedMedia> downloadMedia(String urlOrMediaId) {
         Limits.required(urlOrMediaId, "media URL or id");
-        if (urlOrMediaId.startsWith("https://") || urlOrMediaId.startsWith("http://")) {
-            return download(URI.create(urlOrMediaId));
+        if (!urlOrMediaId.startsWith("https://") && !urlOrMediaId.startsWith("http://")) {
+            checkId(urlOrMediaId, "media id");
         }
-        return mediaUrl(urlOrMediaId).thenCompose(info -> {
-            if (info.fileSize() > maxMediaBytes) {
-                return CompletableFuture.failedFuture(new MediaTooLargeException(maxMediaBytes, info.fileSize()));
-            }
-            return download(URI.create(info.url()));
-        });
+        return media.download(urlOrMediaId);
     }
 
     /**
@@ -273,190 +268,74 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
 
     // ---- internals ------------------------------------------------------------------------------
 
-    private CompletableFuture<MediaContent> download(URI uri) {
-        Call<MediaContent> call = new Call<>(uri, null, null, null, null,
-                CappedBody.handler(maxMediaBytes, size -> new MediaTooLargeException(maxMediaBytes, size)),
-                null);
-        return start(call);
+    /** The failure for a JSON answer over the cap. */
+    static java.util.function.LongFunction<Throwable> jsonTooLarge(long cap) {
+        return size -> new WhatsAppApiException(0, WhatsAppApiException.NO_CODE, 0, null, null,
+                "response larger than " + cap + " bytes", null, null);
     }
 
     private CompletableFuture<String> sendMessage(String phoneNumberId, Recipient to, OutboundMessage message,
-                                                  String text) {
-        byte[] body = json.message(to, message);
+                                                  String text, String callbackData) {
+        byte[] body = json.message(to, message, callbackData);
         String recipient = to.waId() != null ? to.waId() : to.userId();
-        Call<String> call = new Call<>(messagesUri(phoneNumberId), body, phoneNumberId, recipient, text, null,
-                (status, bytes) -> {
-                    JsonNode root = parseJson(status, bytes);
-                    JsonNode id = root == null ? null : root.path("messages").path(0).path("id");
-                    if (id == null || !id.isTextual()) {
-                        throw unexpected(status, "send accepted without a message id");
+        return start(new GraphCall<>(messagesUri(phoneNumberId), body, phoneNumberId, recipient, text, true,
+                callbackData, MAX_JSON_BYTES, jsonTooLarge(MAX_JSON_BYTES), response -> {
+                    JsonNode id = errors.parseJson(response).path("messages").path(0).path("id");
+                    if (!id.isTextual()) {
+                        throw GraphErrors.unexpected(response.status(), "send accepted without a message id");
                     }
                     return id.asText();
-                });
-        return start(call);
+                }));
     }
 
     private URI messagesUri(String phoneNumberId) {
         return URI.create(baseUrl + phoneNumberId + "/messages");
     }
 
-    private <T> CompletableFuture<T> start(Call<T> call) {
+    /** Runs {@code call} with the retries; the result is failed by {@link #close()} if still pending. */
+    private <T> CompletableFuture<T> start(GraphCall<T> call) {
         if (closed) {
             return CompletableFuture.failedFuture(new IllegalStateException("the WhatsApp client is closed"));
         }
+        GraphRetryPolicy.Ambiguity ambiguity = new GraphRetryPolicy.Ambiguity();
+        CompletableFuture<T> run = retryPolicy.run(n -> dispatcher.attempt(call), retries.classifier(call, ambiguity),
+                (n, failure, delay) -> LOG.debug("Graph API attempt {} to {} failed ({}); retrying in {} ms", n,
+                        Redaction.maskId(call.recipient()), failure.getMessage(), delay.toMillis()));
         CompletableFuture<T> result = new CompletableFuture<>();
         pending.add(result);
-        result.whenComplete((v, e) -> pending.remove(result));
-        attempt(call, 1, result);
+        result.whenComplete((v, e) -> {
+            pending.remove(result);
+            run.cancel(true);
+        });
+        run.whenComplete((value, error) -> {
+            if (ambiguity.seen()) {
+                emit(new Event.SendAmbiguous(call.phoneNumberId(), call.recipient(), ambiguity.retried(), error == null,
+                        call.callbackData()));
+            }
+            if (error == null) {
+                result.complete(value);
+                return;
+            }
+            Throwable failure = RetryPolicy.unwrap(error);
+            int attempts = 1;
+            if (failure instanceof RetryStoppedException stopped) {
+                attempts = stopped.attempts();
+                failure = stopped.lastFailure() != null ? stopped.lastFailure()
+                        : new IllegalStateException("the WhatsApp client is closed");
+            }
+            if (failure instanceof WhatsAppApiException api) {
+                report(call, api, attempts);
+            }
+            result.completeExceptionally(failure);
+        });
         return result;
     }
 
-    private <T> void attempt(Call<T> call, int n, CompletableFuture<T> result) {
-        if (result.isDone()) {
-            return;
-        }
-        if (call.pairKey != null) {
-            PairHold hold = pairHolds.get(call.pairKey);
-            if (hold != null) {
-                long wait = hold.notBefore - ticker.getAsLong();
-                if (wait > 0) {
-                    schedule(() -> attempt(call, n, result), wait);
-                    return;
-                }
-            }
-        }
-        if (call.phoneNumberId != null) {
-            pacers.computeIfAbsent(call.phoneNumberId, k -> new Pacer(messagesPerSecond, pacingBurst, scheduler, ticker))
-                    .submit(() -> dispatch(call, n, result));
-        } else {
-            dispatch(call, n, result);
-        }
-    }
-
-    private <T> void dispatch(Call<T> call, int n, CompletableFuture<T> result) {
-        if (result.isDone()) {
-            return;
-        }
-        if (call.pairKey != null && !pairHolds.isEmpty()) {
-            PairHold hold = pairHolds.get(call.pairKey);
-            if (hold != null && hold.notBefore > ticker.getAsLong()) {
-                attempt(call, n, result);
-                return;
-            }
-        }
-        HttpRequest.Builder rb = HttpRequest.newBuilder(call.uri)
-                .timeout(requestTimeout)
-                .header("Authorization", authorization);
-        if (call.body != null) {
-            rb.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(call.body));
-        } else {
-            rb.GET();
-        }
-        CappedBody.Handler handler = call.handler != null ? call.handler
-                : CappedBody.handler(MAX_JSON_BYTES, size -> new WhatsAppApiException(0, WhatsAppApiException.NO_CODE,
-                        0, null, null, "response larger than " + MAX_JSON_BYTES + " bytes", null, null));
-        CompletableFuture<HttpResponse<byte[]>> sent;
-        try {
-            sent = CappedBody.send(http, rb.build(), handler);
-        } catch (RuntimeException e) {
-            result.completeExceptionally(e);
-            return;
-        }
-        sent.whenComplete((response, error) -> onResponse(call, n, result, response, error));
-    }
-
-    private <T> void onResponse(Call<T> call, int n, CompletableFuture<T> result,
-                                HttpResponse<byte[]> response, Throwable error) {
-        WhatsAppApiException failure;
-        if (error != null) {
-            Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-            MediaTooLargeException tooLarge = findCause(cause, MediaTooLargeException.class);
-            WhatsAppApiException api = findCause(cause, WhatsAppApiException.class);
-            if (tooLarge != null || api != null) {
-                result.completeExceptionally(tooLarge != null ? tooLarge : api);
-                return;
-            }
-            if (cause instanceof IOException) {
-                failure = WhatsAppApiException.network(cause);
-            } else {
-                result.completeExceptionally(cause);
-                return;
-            }
-        } else {
-            try {
-                int status = response.statusCode();
-                if (status / 100 != 2) {
-                    throw errorFrom(status, response.body());
-                }
-                T value = call.parser != null ? call.parser.parse(status, response.body())
-                        : castMedia(response);
-                clearPairHold(call.pairKey);
-                result.complete(value);
-                return;
-            } catch (WhatsAppApiException e) {
-                failure = e;
-            } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-                return;
-            }
-        }
-        if (failure.isRetryable() && n < maxAttempts) {
-            long delay = retryDelay(failure, n, call.pairKey);
-            LOG.debug("Graph API attempt {} to {} failed with code {} (HTTP {}); retrying in {} ms", n,
-                    Redaction.maskId(call.recipient), failure.code(), failure.httpStatus(),
-                    TimeUnit.NANOSECONDS.toMillis(delay));
-            schedule(() -> attempt(call, n + 1, result), delay);
-            return;
-        }
-        report(call, failure, n);
-        result.completeExceptionally(failure);
-    }
-
-    private static <E extends Throwable> E findCause(Throwable t, Class<E> type) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (type.isInstance(c)) {
-                return type.cast(c);
-            }
-        }
-        return null;
-    }
-
-    @SuppressWarnings("unchecked")
-    private <T> T castMedia(HttpResponse<byte[]> response) {
-        String type = response.headers().firstValue("Content-Type").orElse("application/octet-stream");
-        return (T) new MediaContent(response.body(), type);
-    }
-
-    private long retryDelay(WhatsAppApiException e, int attempt, String pairKey) {
-        if (e.code() == WhatsAppApiException.PAIR_RATE_LIMIT && pairKey != null) {
-            long staleBefore = ticker.getAsLong() - STALE_HOLD_NANOS;
-            pairHolds.values().removeIf(h -> h.notBefore < staleBefore);
-            PairHold hold = pairHolds.compute(pairKey, (k, old) -> {
-                int strikes = old == null ? 0 : old.strikes + 1;
-                long hold4n = TimeUnit.SECONDS.toNanos(1L << (2 * Math.min(strikes, 10)));
-                return new PairHold(ticker.getAsLong() + hold4n + (long) (hold4n * 0.1 * jitter.getAsDouble()), strikes);
-            });
-            return Math.max(0, hold.notBefore - ticker.getAsLong());
-        }
-        if (e.code() == WhatsAppApiException.MAINTENANCE) {
-            return maintenanceNanos + (long) (maintenanceNanos * 0.1 * jitter.getAsDouble());
-        }
-        long exp = baseBackoffNanos << Math.min(attempt - 1, 20);
-        long d = Math.min(maxBackoffNanos, exp <= 0 ? maxBackoffNanos : exp);
-        return d / 2 + (long) (d / 2 * jitter.getAsDouble());
-    }
-
-    private void clearPairHold(String pairKey) {
-        if (pairKey != null && !pairHolds.isEmpty()) {
-            pairHolds.remove(pairKey);
-        }
-    }
-
-    private void report(Call<?> call, WhatsAppApiException e, int attempts) {
+    private void report(GraphCall<?> call, WhatsAppApiException e, int attempts) {
         LOG.warn("Graph API request to {} failed after {} attempt(s): code {} (HTTP {}) fbtrace_id={}",
-                Redaction.maskId(call.recipient), attempts, e.code(), e.httpStatus(), e.fbtraceId());
+                Redaction.maskId(call.recipient()), attempts, e.code(), e.httpStatus(), e.fbtraceId());
         if (e instanceof ReEngagementRequiredException) {
-            emit(new Event.ReEngagementRequired(call.phoneNumberId, call.recipient, call.text));
+            emit(new Event.ReEngagementRequired(call.phoneNumberId(), call.recipient(), call.text()));
         }
         if (ALERT_CODES.contains(e.code())) {
             emit(new Event.GraphAlert(e.code(), e.graphMessage(), e.fbtraceId()));
@@ -471,63 +350,6 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
         }
     }
 
-    private void schedule(Runnable task, long delayNanos) {
-        try {
-            scheduler.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            LOG.debug("scheduler refused a task (client closed?)", e);
-        }
-    }
-
-    /** Builds the exception for a non-2xx answer or a 2xx answer with an {@code error} object. */
-    private WhatsAppApiException errorFrom(int status, byte[] body) {
-        JsonNode error = null;
-        try {
-            JsonNode root = body.length == 0 ? null : mapper.readTree(body);
-            error = root == null ? null : root.get("error");
-        } catch (IOException notJson) {
-            LOG.trace("error body is not JSON", notJson);
-        }
-        if (error == null || !error.isObject()) {
-            String snippet = new String(body, 0, Math.min(body.length, MAX_DETAIL_CHARS), StandardCharsets.UTF_8).strip();
-            return new WhatsAppApiException(status, WhatsAppApiException.NO_CODE, 0, null, null,
-                    "HTTP " + status + " without a Graph error object", snippet.isEmpty() ? null : snippet, null);
-        }
-        int code = error.path("code").asInt(WhatsAppApiException.NO_CODE);
-        int subcode = error.path("error_subcode").asInt(0);
-        String type = text(error, "type");
-        String trace = text(error, "fbtrace_id");
-        String message = text(error, "message");
-        String details = text(error.path("error_data"), "details");
-        if (code == WhatsAppApiException.RE_ENGAGEMENT) {
-            return new ReEngagementRequiredException(status, subcode, type, trace, message, details);
-        }
-        return new WhatsAppApiException(status, code, subcode, type, trace, message, details, null);
-    }
-
-    /** The JSON of a 2xx answer; an {@code error} object in it is thrown as such. */
-    private JsonNode parseJson(int status, byte[] body) {
-        JsonNode root;
-        try {
-            root = mapper.readTree(body);
-        } catch (IOException e) {
-            throw unexpected(status, "answer is not JSON");
-        }
-        if (root != null && root.has("error")) {
-            throw errorFrom(status, body);
-        }
-        return root;
-    }
-
-    private static WhatsAppApiException unexpected(int status, String what) {
-        return new WhatsAppApiException(status, WhatsAppApiException.NO_CODE, 0, null, null, what, null, null);
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() ? null : v.asText();
-    }
-
     private static void checkId(String id, String what) {
         if (id == null || !GRAPH_ID.matcher(id).matches()) {
             throw new IllegalArgumentException(what + " must be 1 to 128 letters, digits, '.', '_' or '-', got "
@@ -537,40 +359,6 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
 
     private static String stripSlash(String s) {
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    /** Parses a 2xx body into the call's result. */
-    @FunctionalInterface
-    private interface Parser<T> {
-        T parse(int status, byte[] body);
-    }
-
-    /** One request with everything its retries need. */
-    private static final class Call<T> {
-        final URI uri;
-        final byte[] body;
-        final String phoneNumberId;
-        final String recipient;
-        final String pairKey;
-        final String text;
-        final CappedBody.Handler handler;
-        final Parser<T> parser;
-
-        Call(URI uri, byte[] body, String phoneNumberId, String recipient, String text,
-             CappedBody.Handler handler, Parser<T> parser) {
-            this.uri = uri;
-            this.body = body;
-            this.phoneNumberId = phoneNumberId;
-            this.recipient = recipient;
-            this.pairKey = recipient == null ? null : phoneNumberId + '|' + recipient;
-            this.text = text;
-            this.handler = handler;
-            this.parser = parser;
-        }
-    }
-
-    /** A (phone number id, recipient) pair held back after 131056. */
-    private record PairHold(long notBefore, int strikes) {
     }
 
     /**
@@ -587,8 +375,8 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
         private HttpClient httpClient;
         private EventListener eventListener = EventListener.noop();
         private ScheduledExecutorService scheduler;
-        private LongSupplier ticker = System::nanoTime;
-        private DoubleSupplier jitter = () -> ThreadLocalRandom.current().nextDouble();
+        private Clock clock = Clock.systemUTC();
+        private RandomGenerator random;
         private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
         private long maxMediaBytes = DEFAULT_MAX_MEDIA_BYTES;
         private Duration requestTimeout = Duration.ofSeconds(30);
@@ -666,15 +454,22 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
             return this;
         }
 
-        /** Monotonic nanosecond time, consistent with the scheduler; default {@link System#nanoTime()}. */
-        public Builder ticker(LongSupplier ticker) {
-            this.ticker = ticker;
+        /**
+         * The time, consistent with the scheduler; default the UTC system clock (intervals are then
+         * measured with {@link System#nanoTime()}). Tests pass the {@link io.github.whatsappai.testing.ManualClock}
+         * that their {@link io.github.whatsappai.testing.VirtualScheduler} moves.
+         */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
             return this;
         }
 
-        /** A source of numbers in [0, 1) that spreads retries; default {@link ThreadLocalRandom}. */
-        public Builder jitter(DoubleSupplier jitter) {
-            this.jitter = jitter;
+        /**
+         * The jitter source that spreads retries ({@link RandomGenerator#nextDouble()}); must be
+         * thread-safe. Default: each thread's {@link java.util.concurrent.ThreadLocalRandom}.
+         */
+        public Builder random(RandomGenerator random) {
+            this.random = random;
             return this;
         }
 
@@ -742,8 +537,8 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
             } else if (pacingBurst < 1 || pacingBurst > outboundMessagesPerSecond) {
                 problems.add("pacingBurst must be 1..outboundMessagesPerSecond, got " + pacingBurst);
             }
-            if (eventListener == null || ticker == null || jitter == null) {
-                problems.add("eventListener, ticker and jitter must not be null");
+            if (eventListener == null || clock == null) {
+                problems.add("eventListener and clock must not be null");
             }
             if (maxAttempts < 1) {
                 problems.add("maxAttempts must be at least 1, got " + maxAttempts);
@@ -756,6 +551,9 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
                     problems.add("requestTimeout, baseBackoff, maxBackoff and maintenanceDelay must be positive, got " + d);
                     break;
                 }
+            }
+            if (baseBackoff != null && maxBackoff != null && maxBackoff.compareTo(baseBackoff) < 0) {
+                problems.add("maxBackoff must not be shorter than baseBackoff, got " + maxBackoff + " < " + baseBackoff);
             }
             if (splitLimit < MessageSplitter.MIN_LIMIT || splitLimit > TextMessage.MAX_BODY) {
                 problems.add("splitLimit must be " + MessageSplitter.MIN_LIMIT + ".." + TextMessage.MAX_BODY + ", got " + splitLimit);

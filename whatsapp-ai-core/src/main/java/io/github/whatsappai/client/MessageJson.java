@@ -16,6 +16,11 @@ final class MessageJson {
 
     /** The body of a send to {@code to}. */
     byte[] message(Recipient to, OutboundMessage message) {
+        return message(to, message, null);
+    }
+
+    /** The body of a send to {@code to}, tagged with {@code biz_opaque_callback_data} when {@code callbackData} is set. */
+    byte[] message(Recipient to, OutboundMessage message, String callbackData) {
         ObjectNode root = mapper.createObjectNode();
         root.put("messaging_product", "whatsapp");
         root.put("recipient_type", "individual");
@@ -78,6 +83,9 @@ final class MessageJson {
         } else {
             throw new IllegalArgumentException("unsupported message " + message.getClass().getName()
                     + ": use TextMessage, ReactionMessage, TemplateMessage, ButtonsMessage or ListMessage");
+        }
+        if (callbackData != null) {
+            root.put("biz_opaque_callback_data", callbackData);
         }
         return write(root);
     }

@@ -25,6 +25,20 @@ public interface WhatsAppClient {
     CompletableFuture<SendResult> sendText(String phoneNumberId, Recipient to, String text, String replyToMessageId);
 
     /**
+     * {@link #sendText(String, Recipient, String, String)}, tagging every message with
+     * {@code callbackData}: the Graph API sends it as {@code biz_opaque_callback_data} (at most 512
+     * characters) and Meta echoes it in the status webhooks of the message, so a durable outbox can
+     * tell whether a send whose answer was lost went out. The default ignores the tag and calls the
+     * four-argument method, for clients that cannot carry one.
+     *
+     * @param callbackData the tag, or {@code null} for none
+     */
+    default CompletableFuture<SendResult> sendText(String phoneNumberId, Recipient to, String text,
+                                                   String replyToMessageId, String callbackData) {
+        return sendText(phoneNumberId, to, text, replyToMessageId);
+    }
+
+    /**
      * Marks an inbound message (and all before it) as read, optionally showing the typing indicator
      * until the reply is sent or 25 seconds pass.
      */

@@ -71,10 +71,11 @@ public final class ManualClock extends Clock {
     }
 
     /**
-     * The current instant in nanoseconds since the epoch: a ticker ({@code clock::nanoTime}) for APIs
-     * that measure elapsed time with a nanosecond {@link java.util.function.LongSupplier}, such as
-     * {@link io.github.whatsappai.client.GraphWhatsAppClient.Builder#ticker}, so they see the same
-     * time as this clock and a {@link VirtualScheduler} moving it. Good until the year 2262.
+     * The current instant in nanoseconds since the epoch: a ticker ({@code clock::nanoTime}) for code
+     * that measures elapsed time with a nanosecond {@link java.util.function.LongSupplier}, so it sees
+     * the same time as this clock and a {@link VirtualScheduler} moving it. (The SDK's own components
+     * take the clock itself, e.g. {@link io.github.whatsappai.client.GraphWhatsAppClient.Builder#clock}.)
+     * Good until the year 2262.
      */
     public long nanoTime() {
         Instant i = now;

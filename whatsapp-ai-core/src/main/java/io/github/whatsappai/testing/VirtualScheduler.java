@@ -131,6 +131,53 @@ public final class VirtualScheduler extends AbstractExecutorService implements S
         }
     }
 
+    /**
+     * Runs {@code call}, which blocks until tasks of this scheduler have run (a blocking API whose
+     * retry waits are tasks here), on a new thread, and meanwhile runs those tasks on this thread as
+     * they are scheduled, moving the clock to each; returns what {@code call} returns or throws what
+     * it throws. Each wait that virtual time made is passed to {@code waits} first, so a test can
+     * assert the backoff without sleeping through it.
+     *
+     * @param call          the blocking call
+     * @param waits         hears each virtual wait (from now to the next task), in order
+     * @param realTimeLimit the real-time safety net against a call that never returns
+     * @param <T>           what the call returns
+     * @return what {@code call} returned
+     * @throws Exception        what {@code call} threw
+     * @throws TimeoutException when {@code call} did not return within {@code realTimeLimit}
+     */
+    public <T> T runBlocking(Callable<T> call, java.util.function.Consumer<Duration> waits, Duration realTimeLimit)
+            throws Exception {
+        java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(call);
+        Thread caller = new Thread(task, "virtual-scheduler-caller");
+        caller.setDaemon(true);
+        caller.start();
+        long deadline = System.nanoTime() + realTimeLimit.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<Duration> next = nextTaskDelay();
+            if (next.isPresent()) {
+                waits.accept(next.get());
+                advance(next.get());
+                continue;
+            }
+            try {
+                return task.get(5, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException stillRunning) {
+                // the call is busy elsewhere (an HTTP exchange, say)
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof Exception ex) {
+                    throw ex;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+        }
+        caller.interrupt();
+        throw new TimeoutException("the call did not return within " + realTimeLimit + " of real time");
+    }
+
     /** Exceptions thrown by tasks so far, oldest first. */
     public synchronized List<Throwable> failures() {
         return List.copyOf(failures);

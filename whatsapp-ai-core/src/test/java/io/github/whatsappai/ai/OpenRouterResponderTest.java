@@ -34,12 +34,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
@@ -513,35 +508,15 @@ class OpenRouterResponderTest {
         return b.build();
     }
 
-    /**
-     * Calls {@code responder} on another thread while this one moves virtual time, recording each
-     * wait the responder scheduled in {@link #sleeps}; real-time safety limit 20 s.
-     */
+    /** Calls {@code responder} while the scheduler runs its waits, recording each in {@link #sleeps}. */
     private AiReply respond(OpenRouterResponder responder, AiRequest request) {
-        CompletableFuture<AiReply> call = CompletableFuture.supplyAsync(() -> responder.respond(request));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            Optional<Duration> next = scheduler.nextTaskDelay();
-            if (next.isPresent()) {
-                sleeps.add(next.get());
-                scheduler.advance(next.get());
-                continue;
-            }
-            try {
-                return call.get(5, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException stillRunning) {
-                // the HTTP exchange has not finished yet
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        try {
+            return scheduler.runBlocking(() -> responder.respond(request), sleeps::add, Duration.ofSeconds(20));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
-        throw new IllegalStateException("the responder did not answer within 20 s");
     }
 
     private static AiRequest request(String sessionId) {

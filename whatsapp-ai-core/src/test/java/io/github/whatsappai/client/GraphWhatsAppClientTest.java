@@ -26,6 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.random.RandomGenerator;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -42,6 +43,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class GraphWhatsAppClientTest {
+
+    /** The jitter source used in tests: always the low end. */
+    private static final RandomGenerator ZERO = new RandomGenerator() {
+        @Override
+        public long nextLong() {
+            return 0;
+        }
+
+        @Override
+        public double nextDouble() {
+            return 0.0;
+        }
+    };
 
     private static final String PNID = "106540352242922";
     private static final String PATH = "/v26.0/" + PNID + "/messages";
@@ -85,8 +99,8 @@ class GraphWhatsAppClientTest {
                 .accessToken(TOKEN)
                 .graphApiBaseUrl(wm.baseUrl())
                 .scheduler(scheduler)
-                .ticker(scheduler.clock()::nanoTime)
-                .jitter(() -> 0.0)
+                .clock(scheduler.clock())
+                .random(ZERO)
                 .pacingBurst(1)   // every request spaced evenly: the tests below count the pacer's tasks
                 .eventListener(events::add);
     }
@@ -509,7 +523,7 @@ class GraphWhatsAppClientTest {
         MediaInfo info = drive(client.mediaUrl("1234567890"));
         assertThat(info).isEqualTo(new MediaInfo("1234567890", wm.baseUrl() + "/lookaside/media?mid=1234567890&ext=1",
                 "image/jpeg", "abc123", 10));
-        MediaContent content = drive(client.downloadMedia("1234567890"));
+        DownloadedMedia content = drive(client.downloadMedia("1234567890"));
         assertThat(content.data()).isEqualTo(image);
         assertThat(content.mimeType()).isEqualTo("image/jpeg");
         wm.verify(2, getRequestedFor(urlEqualTo("/v26.0/1234567890")).withHeader("Authorization", equalTo("Bearer " + TOKEN)));

@@ -30,6 +30,7 @@ import io.github.whatsappai.spi.UserMapper;
 import io.github.whatsappai.webhook.model.Sender;
 
 import java.net.http.HttpClient;
+import java.time.Clock;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,7 +57,7 @@ final class ComponentSnippets {
                         Sender sender, String llmReply, String inboundWamid, String mediaId) {
         // tag::sending[]
         GraphWhatsAppClient fromSettings = GraphWhatsAppClient.create(config.graph(), listener); // token, base URL, version, pace
-        // or, with everything explicit (tests inject scheduler + ticker + jitter):
+        // or, with everything explicit (tests inject a VirtualScheduler, its clock and a fixed random):
         GraphWhatsAppClient client = GraphWhatsAppClient.builder()
                 .accessToken(token)                      // required; never logged
                 .graphApiBaseUrl("https://graph.facebook.com").graphApiVersion("v26.0")
@@ -64,7 +65,7 @@ final class ComponentSnippets {
                 .pacingBurst(2)                          // an idle number sends a read receipt and its reply at once
                 .httpClient(sharedHttpClient)            // default: one new java.net.http.HttpClient
                 .eventListener(listener)                 // GraphAlert, ReEngagementRequired
-                .scheduler(scheduledExecutor).ticker(System::nanoTime).jitter(random::nextDouble)
+                .scheduler(scheduledExecutor).clock(Clock.systemUTC()).random(random)
                 .maxAttempts(5).maxMediaBytes(16 << 20)
                 .build();
         Recipient to = Recipient.of(sender);

@@ -6,16 +6,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
+import io.github.whatsappai.internal.http.HttpClients;
+import io.github.whatsappai.internal.http.JsonExchange;
+import io.github.whatsappai.internal.retry.Backoff;
+import io.github.whatsappai.internal.retry.RetryAfter;
+import io.github.whatsappai.internal.retry.RetryPolicy;
+import io.github.whatsappai.internal.retry.RetryStoppedException;
+import io.github.whatsappai.internal.retry.SharedTimer;
+import io.github.whatsappai.internal.retry.Verdict;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.regex.Pattern;
 
 /**
@@ -34,8 +44,10 @@ import java.util.regex.Pattern;
  * once a non-retryable {@link SupabaseException} with PostgREST's {@code code}, {@code message},
  * {@code details} and {@code hint}. Only idempotent requests are sent through it.
  *
- * <p>Thread-safe; create one per project and share it (it holds one {@link HttpClient}). Waiting
- * between attempts goes through an injectable {@link Sleeper} so tests need not wait.
+ * <p>Thread-safe; create one per project and share it (it holds one {@link HttpClient}). The
+ * requests go through the SDK's HTTP layer (deadline over the whole exchange, a 1 MiB cap on the
+ * response) and its retry layer: the waits between attempts are tasks on a scheduler (the SDK's
+ * shared timer by default; tests inject a virtual one), not sleeps.
  */
 public final class SupabaseClient {
 
@@ -50,29 +62,31 @@ public final class SupabaseClient {
     private static final Pattern JWT = Pattern.compile("[A-Za-z0-9_-]+=*\\.[A-Za-z0-9_-]+=*\\.[A-Za-z0-9_-]+=*");
     private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(1);
     private static final int MAX_RAW_BODY_KEPT = 300;
+    private static final long MAX_RESPONSE_BYTES = 1L << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String restUrl;
     private final String key;
     private final boolean sendBearer;
-    private final HttpClient httpClient;
+    private final JsonExchange exchange;
     private final int maxAttempts;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
     private final Duration requestTimeout;
-    private final Sleeper sleeper;
+    private final Clock clock;
+    private final RetryPolicy retry;
 
     private SupabaseClient(Builder b) {
         this.restUrl = b.baseUrl + "/rest/v1/";
         this.key = b.key;
         this.sendBearer = isJwt(b.key);
-        this.httpClient = b.httpClient != null ? b.httpClient
-                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.exchange = new JsonExchange(b.httpClient != null ? b.httpClient : HttpClients.standard());
         this.maxAttempts = b.maxAttempts;
-        this.initialBackoff = b.initialBackoff;
-        this.maxBackoff = b.maxBackoff;
         this.requestTimeout = b.requestTimeout;
-        this.sleeper = b.sleeper;
+        this.clock = b.clock;
+        this.retry = RetryPolicy.builder(b.scheduler != null ? b.scheduler : SharedTimer.get())
+                .backoff(Backoff.exponential(b.initialBackoff, b.maxBackoff).withJitter(Backoff.Jitter.NONE))
+                .maxAttempts(b.maxAttempts)
+                .clock(b.clock)
+                .build();
     }
 
     /**
@@ -111,19 +125,16 @@ public final class SupabaseClient {
 
     /**
      * POSTs {@code body} (JSON) to {@code /rest/v1/{pathAndQuery}}, retrying as described above.
+     * Blocks the calling thread until the outcome is known; the waits run on the scheduler.
      *
      * @param operation names the request in error messages, e.g. {@code "insert of 3 rows into chat_logs"}
      * @param prefer the {@code Prefer} header, or {@code null}
      * @return the response body of the 2xx response
      */
     byte[] post(String pathAndQuery, byte[] body, String prefer, String operation) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(restUrl + pathAndQuery))
-                .timeout(requestTimeout)
+        HttpRequest.Builder request = JsonExchange.post(URI.create(restUrl + pathAndQuery), requestTimeout, body)
                 .header("apikey", key)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .header("User-Agent", USER_AGENT)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .header("User-Agent", USER_AGENT);
         if (prefer != null) {
             request.header("Prefer", prefer);
         }
@@ -131,45 +142,65 @@ public final class SupabaseClient {
             request.header("Authorization", "Bearer " + key);
         }
         HttpRequest built = request.build();
-        Duration backoff = initialBackoff;
-        for (int attempt = 1; ; attempt++) {
-            SupabaseException failure;
-            Duration wait = backoff;
-            try {
-                HttpResponse<byte[]> response = httpClient.send(built, HttpResponse.BodyHandlers.ofByteArray());
-                int status = response.statusCode();
-                if (status >= 200 && status < 300) {
-                    return response.body();
-                }
-                failure = httpFailure(status, response.body(), operation);
-                if (!failure.isRetryable()) {
-                    throw failure;
-                }
-                wait = retryAfter(response).orElse(backoff);
-            } catch (IOException e) {
-                failure = new SupabaseException("Supabase " + operation + " failed: network error "
+        CompletableFuture<byte[]> outcome = retry.run(n -> attempt(built, operation), SupabaseClient::verdict,
+                (n, failure, wait) -> LOG.warn("{}; retrying in {} ms (attempt {} of {})", failure.getMessage(),
+                        wait.toMillis(), n, maxAttempts));
+        try {
+            return RetryPolicy.await(outcome);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SupabaseException("Supabase " + operation + " interrupted", 0, null, null, null, null, true, e);
+        } catch (RetryStoppedException e) {
+            SupabaseException failure = e.lastFailure() instanceof RetryAfterFailure r ? r.failure()
+                    : (SupabaseException) e.lastFailure();
+            if (e.reason() == RetryStoppedException.Reason.NOT_RETRYABLE) {
+                throw failure;
+            }
+            throw new SupabaseException(failure.getMessage() + " (gave up after " + e.attempts() + " attempts)",
+                    failure.status(), failure.code(), failure.serverMessage(), failure.details(), failure.hint(),
+                    true, failure.getCause());
+        }
+    }
+
+    /** One request: the 2xx body, or a {@link SupabaseException} saying whether to retry and after how long. */
+    private CompletableFuture<byte[]> attempt(HttpRequest request, String operation) {
+        return exchange.send(request, MAX_RESPONSE_BYTES).handle((response, error) -> {
+            if (error != null) {
+                Throwable e = RetryPolicy.unwrap(error);
+                boolean transport = JsonExchange.transport(e) != JsonExchange.Transport.OTHER
+                        && JsonExchange.transport(e) != JsonExchange.Transport.TOO_LARGE;
+                throw new SupabaseException("Supabase " + operation + " failed: " + (transport ? "network error " : "")
                         + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
-                        0, null, null, null, null, true, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SupabaseException("Supabase " + operation + " interrupted", 0, null, null, null, null, true,
-                        e);
+                        0, null, null, null, null, transport, e);
             }
-            if (attempt >= maxAttempts) {
-                throw new SupabaseException(failure.getMessage() + " (gave up after " + attempt + " attempts)",
-                        failure.status(), failure.code(), failure.serverMessage(), failure.details(), failure.hint(),
-                        true, failure.getCause());
+            if (response.ok()) {
+                return response.body();
             }
-            LOG.warn("{}; retrying in {} ms (attempt {} of {})", failure.getMessage(), wait.toMillis(), attempt,
-                    maxAttempts);
-            try {
-                sleeper.sleep(wait);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SupabaseException("Supabase " + operation + " interrupted while waiting to retry",
-                        0, null, null, null, null, true, e);
-            }
-            backoff = min(backoff.multipliedBy(2), maxBackoff);
+            SupabaseException failure = httpFailure(response.status(), response.body(), operation);
+            Duration wait = retryAfter(response);
+            throw wait == null ? failure : new RetryAfterFailure(failure, wait);
+        });
+    }
+
+    private static Verdict verdict(Throwable failure, int attempt) {
+        if (failure instanceof RetryAfterFailure r) {
+            return Verdict.retryIn(r.wait);
+        }
+        return failure instanceof SupabaseException e && e.isRetryable() ? Verdict.backoff() : Verdict.stop();
+    }
+
+    /** A retryable failure whose response asked for a wait; unwrapped before it reaches the caller. */
+    private static final class RetryAfterFailure extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Duration wait;
+
+        RetryAfterFailure(SupabaseException failure, Duration wait) {
+            super(failure.getMessage(), failure, false, false);
+            this.wait = wait;
+        }
+
+        SupabaseException failure() {
+            return (SupabaseException) getCause();
         }
     }
 
@@ -261,19 +292,16 @@ public final class SupabaseClient {
         return node == null || node.isNull() ? null : node.asText();
     }
 
-    private static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        int status = response.statusCode();
+    /** A 429/503's {@code Retry-After} (seconds or an HTTP-date), at most a minute; {@code null} when absent. */
+    private Duration retryAfter(JsonExchange.Response response) {
+        int status = response.status();
         if (status != 429 && status != 503) {
-            return Optional.empty();
+            return null;
         }
-        return response.headers().firstValue("Retry-After").flatMap(value -> {
-            try {
-                long seconds = Long.parseLong(value.trim());
-                return seconds < 0 ? Optional.empty() : Optional.of(min(Duration.ofSeconds(seconds), MAX_RETRY_AFTER));
-            } catch (NumberFormatException httpDate) {
-                return Optional.empty();
-            }
-        });
+        return response.headers().firstValue("Retry-After")
+                .map(value -> RetryAfter.parse(value, clock.instant()))
+                .map(wait -> min(wait, MAX_RETRY_AFTER))
+                .orElse(null);
     }
 
     private static Duration min(Duration a, Duration b) {
@@ -286,28 +314,6 @@ public final class SupabaseClient {
         return "SupabaseClient[" + restUrl + ", key=****]";
     }
 
-    /** Waits between attempts; tests substitute one that records instead of sleeping. */
-    @FunctionalInterface
-    public interface Sleeper {
-
-        /**
-         * Waits {@code duration}.
-         *
-         * @param duration how long
-         * @throws InterruptedException when interrupted; the request then fails
-         */
-        void sleep(Duration duration) throws InterruptedException;
-
-        /**
-         * {@link Thread#sleep(long)}: the default.
-         *
-         * @return a sleeper that blocks the calling thread
-         */
-        static Sleeper threadSleep() {
-            return duration -> Thread.sleep(duration.toMillis());
-        }
-    }
-
     /** Configures a {@link SupabaseClient}; not thread-safe. */
     public static final class Builder {
 
@@ -318,7 +324,8 @@ public final class SupabaseClient {
         private Duration initialBackoff = Duration.ofMillis(500);
         private Duration maxBackoff = Duration.ofSeconds(8);
         private Duration requestTimeout = Duration.ofSeconds(10);
-        private Sleeper sleeper = Sleeper.threadSleep();
+        private ScheduledExecutorService scheduler;
+        private Clock clock = Clock.systemUTC();
 
         private Builder(String url, String key) {
             if (url == null || url.isBlank()) {
@@ -381,8 +388,8 @@ public final class SupabaseClient {
          * @return this builder
          */
         public Builder backoff(Duration initial, Duration max) {
-            if (initial == null || max == null || initial.isNegative() || max.compareTo(initial) < 0) {
-                throw new IllegalArgumentException("backoff needs 0 <= initial <= max, was " + initial + " and " + max);
+            if (initial == null || max == null || initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("backoff needs 0 < initial <= max, was " + initial + " and " + max);
             }
             this.initialBackoff = initial;
             this.maxBackoff = max;
@@ -404,13 +411,25 @@ public final class SupabaseClient {
         }
 
         /**
-         * How to wait between attempts; default {@link Sleeper#threadSleep()}.
+         * Runs the waits between attempts; default the SDK's shared timer thread. Tests pass a
+         * {@code VirtualScheduler} and its clock ({@link #clock(Clock)}).
          *
-         * @param sleeper e.g. one that records the waits in a test
+         * @param scheduler where the waits run
          * @return this builder
          */
-        public Builder sleeper(Sleeper sleeper) {
-            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+        public Builder scheduler(ScheduledExecutorService scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /**
+         * The clock that reads a {@code Retry-After} date; default the UTC system clock.
+         *
+         * @param clock agreeing with the scheduler
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

@@ -38,7 +38,6 @@ class SupabaseChatLoggerContractTest extends ChatLoggerContract {
         server.stubFor(post(urlPathEqualTo("/rest/v1/chat_logs"))
                 .willReturn(aResponse().withTransformers(PostgrestEmulator.NAME)));
         return new SupabaseChatLogger(SupabaseClient.builder(server.baseUrl(), SupabaseChatLoggerTest.SECRET_KEY)
-                .sleeper(d -> { })
                 .build());
     }
 

@@ -8,6 +8,7 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import io.github.whatsappai.spi.ChatLogEntry;
 import io.github.whatsappai.spi.ChatLogEntry.Direction;
+import io.github.whatsappai.testing.VirtualScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,7 @@ class SupabaseChatLoggerTest {
 
     private WireMockServer server;
     private final List<Duration> sleeps = new ArrayList<>();
+    private final VirtualScheduler scheduler = new VirtualScheduler();
 
     @BeforeEach
     void start() {
@@ -56,11 +58,24 @@ class SupabaseChatLoggerTest {
     }
 
     private SupabaseClient.Builder client(String key) {
-        return SupabaseClient.builder(server.baseUrl() + "/", key).sleeper(sleeps::add);
+        return SupabaseClient.builder(server.baseUrl() + "/", key).scheduler(scheduler).clock(scheduler.clock());
     }
 
     private SupabaseChatLogger logger(String key) {
         return new SupabaseChatLogger(client(key).build());
+    }
+
+    /** Runs {@code call} while the scheduler runs its retry waits, recording each in {@link #sleeps}. */
+    private void drive(ThrowingRunnable call) throws Exception {
+        scheduler.runBlocking(() -> {
+            call.run();
+            return null;
+        }, sleeps::add, Duration.ofSeconds(20));
+    }
+
+    /** A call that may throw. */
+    interface ThrowingRunnable {
+        void run() throws Exception;
     }
 
     static ChatLogEntry inbound(String wamid) {
@@ -146,21 +161,21 @@ class SupabaseChatLoggerTest {
     }
 
     @Test
-    void retriesA503ThenSucceeds() {
+    void retriesA503ThenSucceeds() throws Exception {
         server.stubFor(post(urlEqualTo(URL)).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(503).withBody("{\"code\":\"PGRST000\",\"message\":\"no connection\"}"))
                 .willSetStateTo("up"));
         server.stubFor(post(urlEqualTo(URL)).inScenario("flaky").whenScenarioStateIs("up")
                 .willReturn(aResponse().withStatus(201)));
 
-        logger(SECRET_KEY).log(List.of(inbound("wamid.A")));
+        drive(() -> logger(SECRET_KEY).log(List.of(inbound("wamid.A"))));
 
         server.verify(2, postRequestedFor(urlEqualTo(URL)));
         assertThat(sleeps).containsExactly(Duration.ofMillis(500));
     }
 
     @Test
-    void retriesNetworkErrorsAnd429WithRetryAfter() {
+    void retriesNetworkErrorsAnd429WithRetryAfter() throws Exception {
         server.stubFor(post(urlEqualTo(URL)).inScenario("s").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("limited"));
         server.stubFor(post(urlEqualTo(URL)).inScenario("s").whenScenarioStateIs("limited")
@@ -168,7 +183,7 @@ class SupabaseChatLoggerTest {
         server.stubFor(post(urlEqualTo(URL)).inScenario("s").whenScenarioStateIs("up")
                 .willReturn(aResponse().withStatus(201)));
 
-        logger(SECRET_KEY).log(List.of(inbound("wamid.A")));
+        drive(() -> logger(SECRET_KEY).log(List.of(inbound("wamid.A"))));
 
         server.verify(3, postRequestedFor(urlEqualTo(URL)));
         assertThat(sleeps).containsExactly(Duration.ofMillis(500), Duration.ofSeconds(3));
@@ -178,7 +193,8 @@ class SupabaseChatLoggerTest {
     void givesUpAfterMaxAttemptsWithARetryableException() {
         server.stubFor(post(urlEqualTo(URL)).willReturn(aResponse().withStatus(502).withBody("<html>Bad Gateway</html>")));
 
-        assertThatThrownBy(() -> new SupabaseChatLogger(client(SECRET_KEY).maxAttempts(4).build()).log(List.of(inbound("wamid.A"))))
+        assertThatThrownBy(() -> drive(() -> new SupabaseChatLogger(client(SECRET_KEY).maxAttempts(4).build())
+                .log(List.of(inbound("wamid.A")))))
                 .isInstanceOfSatisfying(SupabaseException.class, e -> {
                     assertThat(e.isRetryable()).isTrue();
                     assertThat(e.status()).isEqualTo(502);
@@ -279,10 +295,9 @@ class SupabaseChatLoggerTest {
     void anInterruptStopsRetryingAndKeepsTheFlag() {
         server.stubFor(post(urlEqualTo(URL)).willReturn(aResponse().withStatus(503)));
         SupabaseChatLogger logger = new SupabaseChatLogger(SupabaseClient.builder(server.baseUrl(), SECRET_KEY)
-                .sleeper(d -> {
-                    throw new InterruptedException("stop");
-                }).build());
+                .scheduler(scheduler).clock(scheduler.clock()).build());
         try {
+            Thread.currentThread().interrupt();
             assertThatThrownBy(() -> logger.log(List.of(inbound("wamid.A"))))
                     .isInstanceOf(SupabaseException.class).hasMessageContaining("interrupted");
             assertThat(Thread.currentThread().isInterrupted()).isTrue();

@@ -7,6 +7,7 @@ import io.github.whatsappai.examples.testing.Sql;
 import io.github.whatsappai.spi.UserIdentity;
 import io.github.whatsappai.spi.UserMapper;
 import io.github.whatsappai.spi.UserMapperContract;
+import io.github.whatsappai.testing.VirtualScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,7 @@ class SupabaseUserMapperTest extends UserMapperContract {
 
     private WireMockServer server;
     private final List<Duration> sleeps = new ArrayList<>();
+    private final VirtualScheduler scheduler = new VirtualScheduler();
 
     @BeforeEach
     void start() {
@@ -56,7 +58,7 @@ class SupabaseUserMapperTest extends UserMapperContract {
 
     private SupabaseUserMapper mapper() {
         return new SupabaseUserMapper(SupabaseClient.builder(server.baseUrl(), SupabaseChatLoggerTest.SECRET_KEY)
-                .sleeper(sleeps::add).build());
+                .scheduler(scheduler).clock(scheduler.clock()).build());
     }
 
     @Override
@@ -90,13 +92,15 @@ class SupabaseUserMapperTest extends UserMapperContract {
     }
 
     @Test
-    void retriesAnOutageBecauseTheCallIsIdempotent() {
+    void retriesAnOutageBecauseTheCallIsIdempotent() throws Exception {
         server.stubFor(post(urlEqualTo(RPC)).inScenario("s").whenScenarioStateIs(Scenario.STARTED)
                 .willReturn(aResponse().withStatus(504)).willSetStateTo("up"));
         server.stubFor(post(urlEqualTo(RPC)).inScenario("s").whenScenarioStateIs("up")
                 .willReturn(aResponse().withStatus(200).withBody("\"user-42\"")));
 
-        assertThat(mapper().findOrCreateUser(new UserIdentity("p", "15551234567", null, null))).isEqualTo("user-42");
+        SupabaseUserMapper mapper = mapper();
+        assertThat(scheduler.runBlocking(() -> mapper.findOrCreateUser(new UserIdentity("p", "15551234567", null, null)),
+                sleeps::add, Duration.ofSeconds(20))).isEqualTo("user-42");
         assertThat(sleeps).containsExactly(Duration.ofMillis(500));
     }
 

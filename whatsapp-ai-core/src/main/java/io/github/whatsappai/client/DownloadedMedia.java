@@ -6,7 +6,7 @@ package io.github.whatsappai.client;
  * @param data the file's bytes
  * @param mimeType the {@code Content-Type} of the download, or {@code application/octet-stream} when absent
  */
-public record MediaContent(byte[] data, String mimeType) {
+public record DownloadedMedia(byte[] data, String mimeType) {
 
     /** The size in bytes. */
     public int size() {
