@@ -11,6 +11,7 @@ import io.github.whatsappai.conversation.ConversationEngine;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.event.LoggingEventListener;
+import io.github.whatsappai.internal.http.HttpClients;
 import io.github.whatsappai.internal.ingress.WebhookIngress;
 import io.github.whatsappai.spi.ChatLogger;
 import io.github.whatsappai.spi.CreditGate;
@@ -22,6 +23,7 @@ import io.github.whatsappai.webhook.WebhookResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -187,6 +189,7 @@ public final class WhatsAppAi implements AutoCloseable {
         private KnowledgeBase knowledgeBase;
         private WhatsAppClient whatsAppClient;
         private ScheduledExecutorService scheduler;
+        private HttpClient httpClient;
 
         private Builder() {
         }
@@ -295,6 +298,17 @@ public final class WhatsAppAi implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The one HTTP client that every component this builder creates uses: the Graph API client,
+         * the OpenRouter responder and the knowledge base's PDF fetches. Default: one new client
+         * (10 s connect timeout, redirects followed except from https to http) shared by all of them.
+         * Components passed in ready-made keep their own.
+         */
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+            return this;
+        }
+
         /** Where bursts are answered; default a bounded pool of 16 named daemon threads. */
         public Builder workerExecutor(Executor workerExecutor) {
             engine.workerExecutor(Objects.requireNonNull(workerExecutor, "workerExecutor"));
@@ -327,10 +341,15 @@ public final class WhatsAppAi implements AutoCloseable {
                         + "the Graph API; or pass whatsAppClient(...), or inboundHandler(...) to handle messages yourself");
             }
             List<AutoCloseable> owned = new ArrayList<>();
+            HttpClient http = httpClient != null ? httpClient : HttpClients.standard();
             try {
                 WhatsAppClient client = whatsAppClient;
                 if (client == null) {
-                    GraphWhatsAppClient graph = GraphWhatsAppClient.create(config.graph(), eventListener);
+                    GraphWhatsAppClient graph = GraphWhatsAppClient.builder()
+                            .settings(config.graph())
+                            .eventListener(eventListener)
+                            .httpClient(http)
+                            .build();
                     owned.add(graph);
                     client = graph;
                 }
@@ -342,6 +361,7 @@ public final class WhatsAppAi implements AutoCloseable {
                                 .sources(config.knowledgeBase().sources())
                                 .refreshInterval(config.knowledgeBase().refreshInterval())
                                 .eventListener(eventListener)
+                                .httpClient(http)
                                 .clock(clock);
                         if (scheduler != null) {
                             kbBuilder.scheduler(scheduler);
@@ -355,7 +375,8 @@ public final class WhatsAppAi implements AutoCloseable {
                         kb = KnowledgeBase.empty();
                     }
                     responder = config.openRouter().apiKey() != null
-                            ? OpenRouterResponder.create(config.openRouter(), kb)
+                            ? OpenRouterResponder.builder().settings(config.openRouter()).knowledgeBase(kb)
+                                    .httpClient(http).eventListener(eventListener).build()
                             : new KnowledgeBaseResponder(kb);
                 }
                 engine.settings(config.conversation())

@@ -1,5 +1,7 @@
 package io.github.whatsappai;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.github.whatsappai.ai.knowledge.TestPdfs;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.spi.ChatLogEntry;
 import io.github.whatsappai.spi.InMemoryChatLogger;
@@ -11,13 +13,28 @@ import io.github.whatsappai.testing.ScriptedAiResponder;
 import io.github.whatsappai.testing.SignedWebhooks;
 import io.github.whatsappai.testing.VirtualScheduler;
 import io.github.whatsappai.testing.WebhookPayloads;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.net.Authenticator;
+import java.net.CookieHandler;
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -160,6 +177,119 @@ class WhatsAppAiPipelineTest {
                     .satisfies(e -> assertThat(e.messageIds()).containsExactly("wamid.OUT1"));
         } finally {
             graph.stop();
+        }
+    }
+
+    @Test
+    void oneHttpClientGivenToTheBuilderServesTheGraphClientOpenRouterAndThePdfFetches() throws Exception {
+        WireMockServer hosts = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
+        hosts.start();
+        try {
+            hosts.stubFor(post(urlPathEqualTo("/v26.0/" + Fixtures.PHONE_NUMBER_ID + "/messages"))
+                    .willReturn(okJson("{\"messaging_product\":\"whatsapp\",\"messages\":[{\"id\":\"wamid.OUT1\"}],"
+                            + "\"success\":true}")));
+            hosts.stubFor(post(urlPathEqualTo("/api/v1/chat/completions")).willReturn(okJson(
+                    "{\"model\":\"m\",\"choices\":[{\"finish_reason\":\"stop\",\"message\":{\"content\":\"Nine to five.\"}}]}")));
+            hosts.stubFor(get(urlPathEqualTo("/kb.pdf"))
+                    .willReturn(aResponse().withStatus(200)
+                            .withBody(TestPdfs.paragraphs("Hours",
+                                    List.of(List.of("We open at nine and close at five."))))));
+            CountingHttpClient http = new CountingHttpClient(HttpClient.newHttpClient());
+            ai = WhatsAppAi.builder()
+                    .config(Fixtures.config().accessToken("token-for-tests").graphApiBaseUrl(hosts.baseUrl())
+                            .openRouterApiKey("sk-or-test").openRouterBaseUrl(hosts.baseUrl() + "/api/v1")
+                            .knowledgeBaseSources(List.of(hosts.baseUrl() + "/kb.pdf")).build())
+                    .clock(clock).scheduler(scheduler).workerExecutor(DirectExecutor.INSTANCE).eventListener(events)
+                    .httpClient(http)
+                    .build();
+            scheduler.runDueTasks();
+            assertThat(deliver(text("When do you open?", "wamid.H1"))).isEqualTo(200);
+            scheduler.advance(Duration.ofSeconds(16));
+            ai.close();
+
+            assertThat(events.of(Event.ReplySent.class)).hasSize(1);
+            assertThat(http.paths).contains("/kb.pdf", "/api/v1/chat/completions",
+                    "/v26.0/" + Fixtures.PHONE_NUMBER_ID + "/messages");
+        } finally {
+            hosts.stop();
+        }
+    }
+
+    /** Delegates to a real client and records the path of every request sent through it. */
+    private static final class CountingHttpClient extends HttpClient {
+        final List<String> paths = new CopyOnWriteArrayList<>();
+        private final HttpClient delegate;
+
+        CountingHttpClient(HttpClient delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Optional<CookieHandler> cookieHandler() {
+            return delegate.cookieHandler();
+        }
+
+        @Override
+        public Optional<Duration> connectTimeout() {
+            return delegate.connectTimeout();
+        }
+
+        @Override
+        public Redirect followRedirects() {
+            return delegate.followRedirects();
+        }
+
+        @Override
+        public Optional<ProxySelector> proxy() {
+            return delegate.proxy();
+        }
+
+        @Override
+        public SSLContext sslContext() {
+            return delegate.sslContext();
+        }
+
+        @Override
+        public SSLParameters sslParameters() {
+            return delegate.sslParameters();
+        }
+
+        @Override
+        public Optional<Authenticator> authenticator() {
+            return delegate.authenticator();
+        }
+
+        @Override
+        public Version version() {
+            return delegate.version();
+        }
+
+        @Override
+        public Optional<Executor> executor() {
+            return delegate.executor();
+        }
+
+        @Override
+        public <T> HttpResponse<T> send(HttpRequest request,
+                                                      HttpResponse.BodyHandler<T> handler)
+                throws IOException, InterruptedException {
+            paths.add(request.uri().getPath());
+            return delegate.send(request, handler);
+        }
+
+        @Override
+        public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+                HttpRequest request, HttpResponse.BodyHandler<T> handler) {
+            paths.add(request.uri().getPath());
+            return delegate.sendAsync(request, handler);
+        }
+
+        @Override
+        public <T> CompletableFuture<HttpResponse<T>> sendAsync(
+                HttpRequest request, HttpResponse.BodyHandler<T> handler,
+                HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
+            paths.add(request.uri().getPath());
+            return delegate.sendAsync(request, handler, pushPromiseHandler);
         }
     }
 }

@@ -16,6 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -611,5 +613,143 @@ class GraphWhatsAppClientTest {
         client.close();
         assertThat(failure(f)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
         assertThat(client.send(PNID, waId("1555"), TextMessage.of("x"))).isCompletedExceptionally();
+    }
+
+    // ---- send outcome known or reported (timeouts after the request was written) ------------------
+
+    private List<Event.SendAmbiguous> ambiguous() {
+        return events.stream().filter(Event.SendAmbiguous.class::isInstance).map(Event.SendAmbiguous.class::cast).toList();
+    }
+
+    @Test
+    void aRefusedConnectionNeverReachedMetaAndIsRetriedFreely() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        client.close();
+        client = clientBuilder().graphApiBaseUrl("http://127.0.0.1:" + port).build();
+        CompletableFuture<SendResult> f = client.send(PNID, waId("15555550123"), TextMessage.of("hi"));
+        for (int refused = 0; refused < 2; refused++) {
+            awaitTasks(1);
+            scheduler.advance(scheduler.nextTaskDelay().orElseThrow());
+        }
+        awaitTasks(1);
+        WireMockServer late = new WireMockServer(wireMockConfig().port(port).bindAddress("127.0.0.1"));
+        late.start();
+        try {
+            late.stubFor(post(PATH).willReturn(okJson(OK)));
+            assertThat(drive(f).messageIds()).containsExactly("wamid.OUT1");
+            late.verify(1, postRequestedFor(urlEqualTo(PATH)));
+        } finally {
+            late.stop();
+        }
+        assertThat(ambiguous()).as("a refused connection is not ambiguous").isEmpty();
+    }
+
+    @Test
+    void aResponsePastTheTimeoutIsSentAgainAtMostOnceAndReportedAsAmbiguous() throws Exception {
+        client.close();
+        client = clientBuilder().requestTimeout(Duration.ofMillis(300)).build();
+        wm.stubFor(post(PATH).willReturn(okJson(OK).withFixedDelay(1_500)));
+        CompletableFuture<SendResult> f = client.sendText(PNID, waId("15555550123"), "hi", null, "outbox-7");
+        Thread pump = new Thread(() -> {
+            try {
+                drive(f);
+            } catch (Exception expected) {
+                // the failure is asserted below
+            }
+        });
+        pump.start();
+        WhatsAppApiException e = (WhatsAppApiException) failure(f);
+        pump.join(10_000);
+        assertThat(e.isNetworkError()).isTrue();
+        assertThat(e.getCause()).isInstanceOf(java.net.http.HttpTimeoutException.class);
+        wm.verify(2, postRequestedFor(urlEqualTo(PATH)));
+        assertThat(ambiguous()).singleElement().satisfies(a -> {
+            assertThat(a.retried()).isTrue();
+            assertThat(a.delivered()).isFalse();
+            assertThat(a.callbackData()).isEqualTo("outbox-7");
+            assertThat(a.toString()).doesNotContain("15555550123").contains("155******23");
+        });
+    }
+
+    @Test
+    void aTimeoutThenAnAnswerDeliversAndStillReportsTheAmbiguity() throws Exception {
+        client.close();
+        client = clientBuilder().requestTimeout(Duration.ofMillis(300)).build();
+        wm.stubFor(post(PATH).inScenario("slow").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson(OK).withFixedDelay(1_500)).willSetStateTo("fast"));
+        wm.stubFor(post(PATH).inScenario("slow").whenScenarioStateIs("fast").willReturn(okJson(OK)));
+        assertThat(drive(client.send(PNID, waId("15555550123"), TextMessage.of("hi"))).messageIds()).hasSize(1);
+        wm.verify(2, postRequestedFor(urlEqualTo(PATH)));
+        assertThat(ambiguous()).singleElement().satisfies(a -> {
+            assertThat(a.retried()).isTrue();
+            assertThat(a.delivered()).isTrue();
+        });
+    }
+
+    @Test
+    void aReadReceiptPastTheTimeoutIsRetriedFreelyBecauseItIsIdempotent() throws Exception {
+        client.close();
+        client = clientBuilder().requestTimeout(Duration.ofMillis(200)).maxAttempts(3).build();
+        wm.stubFor(post(PATH).willReturn(okJson("{\"success\":true}").withFixedDelay(1_000)));
+        CompletableFuture<Void> f = client.markRead(PNID, "wamid.IN1", false);
+        Thread pump = new Thread(() -> {
+            try {
+                drive(f);
+            } catch (Exception expected) {
+                // the failure is asserted below
+            }
+        });
+        pump.start();
+        assertThat(failure(f)).isInstanceOf(WhatsAppApiException.class);
+        pump.join(10_000);
+        wm.verify(3, postRequestedFor(urlEqualTo(PATH)));
+        assertThat(ambiguous()).isEmpty();
+    }
+
+    @Test
+    void aResetConnectionAfterTheRequestIsSentAgainOnlyOnce() throws Exception {
+        wm.stubFor(post(PATH).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        CompletableFuture<SendResult> f = client.send(PNID, waId("15555550123"), TextMessage.of("hi"));
+        awaitTasks(1);
+        scheduler.advance(scheduler.nextTaskDelay().orElseThrow());
+        assertThat(((WhatsAppApiException) failure(f)).isNetworkError()).isTrue();
+        wm.verify(2, postRequestedFor(urlEqualTo(PATH)));
+        assertThat(ambiguous()).singleElement().satisfies(a -> assertThat(a.retried()).isTrue());
+    }
+
+    @Test
+    void code1ArrivesWithHttp400AndIsRetriedWithoutAmbiguity() throws Exception {
+        stubErrorThenOk(400, graphError(1, "An unknown error occurred"));
+        assertThat(drive(client.send(PNID, waId("15555550123"), TextMessage.of("hi"))).messageIds()).hasSize(1);
+        wm.verify(2, postRequestedFor(urlEqualTo(PATH)));
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void code131026WithHttp400IsNotRetried() throws Exception {
+        wm.stubFor(post(PATH).willReturn(aResponse().withStatus(400).withBody(graphError(131026, "Message undeliverable"))));
+        WhatsAppApiException e = (WhatsAppApiException) failure(client.send(PNID, waId("15555550123"), TextMessage.of("hi")));
+        assertThat(e.code()).isEqualTo(131026);
+        wm.verify(1, postRequestedFor(urlEqualTo(PATH)));
+        assertThat(scheduler.pendingTasks()).isZero();
+        assertThat(ambiguous()).isEmpty();
+    }
+
+    @Test
+    void callbackDataTagsEveryPartOfATextAndIsCappedAt512Characters() throws Exception {
+        client.close();
+        client = clientBuilder().splitLimit(MessageSplitter.MIN_LIMIT).build();
+        wm.stubFor(post(PATH).willReturn(okJson(OK)));
+        String text = "word ".repeat(MessageSplitter.MIN_LIMIT / 5 * 2).strip();
+        assertThat(drive(client.sendText(PNID, waId("15555550123"), text, null, "outbox-42")).messageIds())
+                .hasSizeGreaterThan(1);
+        for (LoggedRequest r : wm.findAll(postRequestedFor(urlEqualTo(PATH)))) {
+            assertThat(r.getBodyAsString()).contains("\"biz_opaque_callback_data\":\"outbox-42\"");
+        }
+        assertThatThrownBy(() -> client.sendText(PNID, waId("15555550123"), "hi", null, "x".repeat(513)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("biz_opaque_callback_data");
     }
 }

@@ -4,6 +4,8 @@ import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.internal.NamedDaemonThreads;
 import io.github.whatsappai.internal.TextAnalyzer;
+import io.github.whatsappai.internal.http.HttpClients;
+import io.github.whatsappai.internal.retry.Backoff;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,7 +111,8 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
     private final Clock clock;
     private final EventListener listener;
     private final Duration refreshInterval;
-    private final Duration retryDelay;
+    /** The waits before a source that has never loaded is tried again: doubling up to the refresh interval. */
+    private final Backoff retryBackoff;
     private final TextAnalyzer analyzer = TextAnalyzer.standard();
 
     private final ReentrantLock refreshLock = new ReentrantLock();
@@ -120,16 +123,14 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
     /** Guarded by this. */
     private ScheduledExecutorService scheduler;
     private ScheduledFuture<?> pending;
-    private Duration nextRetry;
+    /** Scheduled refreshes in a row that left a source unloaded. */
+    private int failedRefreshes;
     private boolean started;
     private volatile boolean closed;
 
     private PdfKnowledgeBase(Builder b) {
         this.sources = List.copyOf(b.sources);
-        HttpClient http = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
-                .connectTimeout(b.fetchTimeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+        HttpClient http = b.httpClient != null ? b.httpClient : HttpClients.standard();
         this.fetcher = new SourceFetcher(http, b.maxPdfBytes, b.fetchTimeout);
         this.extractor = new PdfTextExtractor(b.maxPages);
         this.chunker = new TextChunker(b.passageChars, b.overlapChars);
@@ -137,8 +138,8 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
         this.clock = b.clock;
         this.listener = b.listener;
         this.refreshInterval = b.refreshInterval;
-        this.retryDelay = b.retryDelay.compareTo(b.refreshInterval) > 0 ? b.refreshInterval : b.retryDelay;
-        this.nextRetry = retryDelay;
+        Duration firstRetry = b.retryDelay.compareTo(b.refreshInterval) > 0 ? b.refreshInterval : b.retryDelay;
+        this.retryBackoff = Backoff.exponential(firstRetry, b.refreshInterval).withJitter(Backoff.Jitter.NONE);
     }
 
     /** A builder; at least one source is required. */
@@ -282,11 +283,9 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
             Duration delay;
             if (allLoaded) {
                 delay = refreshInterval;
-                nextRetry = retryDelay;
+                failedRefreshes = 0;
             } else {
-                delay = nextRetry;
-                Duration doubled = nextRetry.multipliedBy(2);
-                nextRetry = doubled.compareTo(refreshInterval) > 0 ? refreshInterval : doubled;
+                delay = retryBackoff.delay(++failedRefreshes, null);
             }
             pending = scheduler.schedule(this::scheduledRefresh, delay.toMillis(), TimeUnit.MILLISECONDS);
         }

@@ -1,14 +1,12 @@
 package io.github.whatsappai.ai.knowledge;
 
-import io.github.whatsappai.internal.http.CappedBody;
+import io.github.whatsappai.internal.http.JsonExchange;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -16,15 +14,12 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Fetches the bytes of one source: an {@code http(s)} URL with a conditional GET
  * ({@code If-None-Match}, {@code If-Modified-Since}) or a file whose modification time and size
- * tell whether it changed. Bodies are streamed with a size cap and the whole fetch is bounded in
- * time. Thread-safe.
+ * tell whether it changed. Requests go through the SDK's HTTP layer: bodies are streamed with a size
+ * cap and the whole fetch is bounded in time. Thread-safe.
  */
 final class SourceFetcher {
 
@@ -42,12 +37,12 @@ final class SourceFetcher {
         }
     }
 
-    private final HttpClient http;
+    private final JsonExchange exchange;
     private final long maxBytes;
     private final Duration timeout;
 
     SourceFetcher(HttpClient http, long maxBytes, Duration timeout) {
-        this.http = http;
+        this.exchange = new JsonExchange(http);
         this.maxBytes = maxBytes;
         this.timeout = timeout;
     }
@@ -79,42 +74,23 @@ final class SourceFetcher {
         if (held.lastModified() != null) {
             request.header("If-Modified-Since", held.lastModified());
         }
-        AtomicReference<CappedBody> body = new AtomicReference<>();
-        CompletableFuture<HttpResponse<byte[]>> future = http.sendAsync(request.build(), info -> {
-            if (info.statusCode() < 200 || info.statusCode() > 299) {
-                return HttpResponse.BodySubscribers.replacing(null);
-            }
-            CappedBody subscriber = CappedBody.of(maxBytes, info, size -> new SourceException(tooLarge(size)));
-            body.set(subscriber);
-            return subscriber;
-        });
-        HttpResponse<byte[]> response;
+        CompletableFuture<JsonExchange.Response> future = exchange.send(request.build(), maxBytes,
+                size -> new SourceException(tooLarge(size)));
+        JsonExchange.Response response;
         try {
-            response = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            CappedBody subscriber = body.get();
-            if (subscriber != null) {
-                subscriber.abort(new SourceException("aborted"));
-            }
-            throw new SourceException(timedOut());
+            response = future.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             future.cancel(true);
             throw new SourceException("interrupted while fetching");
         } catch (ExecutionException e) {
-            CappedBody subscriber = body.get();
-            Throwable refusal = subscriber == null ? null : subscriber.refusal().orElse(null);
-            if (refusal != null) {
-                throw new SourceException(refusal.getMessage(), refusal);
-            }
             throw fetchFailure(e.getCause());
         }
-        int status = response.statusCode();
+        int status = response.status();
         if (status == 304 && (held.etag() != null || held.lastModified() != null)) {
             return new Result(null, held);
         }
-        if (status < 200 || status > 299) {
+        if (!response.ok()) {
             throw new SourceException("HTTP " + status + " from " + uri.getHost());
         }
         Validators validators = new Validators(response.headers().firstValue("ETag").orElse(null),
@@ -123,13 +99,11 @@ final class SourceFetcher {
     }
 
     private SourceException fetchFailure(Throwable cause) {
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof SourceException se) {
-                return new SourceException(se.getMessage(), se);
-            }
-            if (t instanceof HttpTimeoutException) {
-                return new SourceException(timedOut(), t);
-            }
+        if (cause instanceof SourceException se) {
+            return new SourceException(se.getMessage(), se);
+        }
+        if (JsonExchange.transport(cause) == JsonExchange.Transport.TIMED_OUT) {
+            return new SourceException(timedOut(), cause);
         }
         String detail = cause == null ? "unknown error" : cause.getClass().getSimpleName()
                 + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
