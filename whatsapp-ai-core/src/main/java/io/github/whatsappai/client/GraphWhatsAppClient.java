@@ -72,6 +72,13 @@ import java.util.regex.Pattern;
  * passes a token bucket so that no one-second window holds more than
  * {@code outboundMessagesPerSecond} (default 80) requests; excess requests wait their turn in order.
  *
+ * <p><b>Size.</b> The client proper is its public API and the run of each call with retries and
+ * events (about 250 lines); the rest of this file is this Javadoc and the public {@link Builder},
+ * whose setters are the client's configuration surface and stay nested because moving a public
+ * class is an API change. Dispatch ({@code GraphDispatcher}), the retry policy by error code
+ * ({@code GraphRetryPolicy}), per-recipient holds ({@code PairHolds}), media download
+ * ({@code MediaDownloads}) and error reading ({@code GraphErrors}) are package-private classes.
+ *
  * <p><b>Lifecycle.</b> Thread-safe; share one instance. {@link #close()} fails the requests not yet
  * completed and shuts down the scheduler if this client created it (an injected scheduler or
  * {@link HttpClient} is left alone). The access token is never logged; recipients are masked.
