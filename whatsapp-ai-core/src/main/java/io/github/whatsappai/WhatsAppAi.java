@@ -11,6 +11,7 @@ import io.github.whatsappai.conversation.ConversationEngine;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.event.LoggingEventListener;
+import io.github.whatsappai.internal.Redaction;
 import io.github.whatsappai.internal.http.HttpClients;
 import io.github.whatsappai.internal.ingress.WebhookIngress;
 import io.github.whatsappai.spi.ChatLogger;
@@ -388,7 +389,9 @@ public final class WhatsAppAi implements AutoCloseable {
                 if (scheduler != null) {
                     engine.scheduler(scheduler);
                 }
-                return new WhatsAppAi(this, engine.build(), owned);
+                WhatsAppAi ai = new WhatsAppAi(this, engine.build(), owned);
+                logStartup();
+                return ai;
             } catch (RuntimeException | Error e) {
                 for (AutoCloseable resource : owned) {
                     try {
@@ -398,6 +401,33 @@ public final class WhatsAppAi implements AutoCloseable {
                     }
                 }
                 throw e;
+            }
+        }
+
+        /**
+         * One INFO line saying what this instance runs with (numbers masked, no secrets), and a WARN
+         * when nothing can answer a question: no AI key, no knowledge base, no responder of one's own.
+         */
+        private void logStartup() {
+            List<String> numbers = config.webhook().phoneNumberIds().stream().sorted().map(Redaction::maskId).toList();
+            String replies = aiResponder != null ? aiResponder.getClass().getSimpleName()
+                    : config.openRouter().apiKey() != null ? "OpenRouter " + config.openRouter().model()
+                    : "knowledge base only (no " + EnvironmentVariable.OPENROUTER_API_KEY.name() + ")";
+            int sources = config.knowledgeBase().sources().size();
+            String kb = knowledgeBase != null ? knowledgeBase.getClass().getSimpleName()
+                    : sources == 0 ? "none" : sources + " source" + (sources == 1 ? "" : "s");
+            String sends = whatsAppClient != null ? whatsAppClient.getClass().getSimpleName()
+                    : "Graph API at " + config.graph().baseUrl().getHost() + " " + config.graph().version();
+            List<String> given = engineParts.stream()
+                    .filter(p -> List.of("userMapper", "sessionStore", "creditGate", "chatLogger").contains(p)).toList();
+            LOG.info("whatsapp-ai started: numbers {}, replies from {}, knowledge base {}, sends via {}, "
+                            + "quiet window {} (at most {}), storage {}", numbers, replies, kb, sends,
+                    config.buffer().window(), config.buffer().maxWait(),
+                    given.isEmpty() ? "in memory" : "in memory except " + String.join(", ", given));
+            if (aiResponder == null && knowledgeBase == null && config.openRouter().apiKey() == null && sources == 0) {
+                LOG.warn("whatsapp-ai has neither an AI key nor a knowledge base: every reply will say it found "
+                        + "nothing. Set {} and/or {} (or pass aiResponder(...) or knowledgeBase(...))",
+                        EnvironmentVariable.OPENROUTER_API_KEY.name(), EnvironmentVariable.KNOWLEDGE_BASE_URLS.name());
             }
         }
     }
