@@ -1,9 +1,12 @@
 package io.github.whatsappai.examples.demo;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.net.ConnectException;
 import java.net.URI;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,14 +52,19 @@ public final class ChatSimulator {
                 Clock.systemUTC());
         AtomicLong seen = new AtomicLong(latestSeq(client));
         if (o.burst != null) {
-            report(out, client.sendBurst(o.burst));
-            out.println("waiting for the reply (the bot answers after the buffer's quiet window)…");
-            for (var reply : client.replies(seen.get(), Duration.ofSeconds(90))) {
-                printReply(out, reply);
+            try {
+                report(out, client.sendBurst(o.burst));
+                out.println("waiting for the reply (the bot answers after the buffer's quiet window)…");
+                for (var reply : client.replies(seen.get(), Duration.ofSeconds(90))) {
+                    printReply(out, reply);
+                }
+            } catch (IOException e) {
+                System.err.println(unreachable(o.url, e));
+                System.exit(1);
             }
             return;
         }
-        Thread poller = new Thread(() -> poll(client, seen, out), "simulator-replies");
+        Thread poller = new Thread(() -> poll(client, seen, out, o.url), "simulator-replies");
         poller.setDaemon(true);
         poller.start();
         out.println("Chatting with " + o.url + " as +" + o.from + ". Type a message and press Enter.");
@@ -68,7 +76,7 @@ public final class ChatSimulator {
             if (line.isEmpty()) {
                 continue;
             }
-            if (line.equals("/quit")) {
+            if (line.equals("/quit") || line.equals("/exit")) {
                 break;
             }
             try {
@@ -86,10 +94,11 @@ public final class ChatSimulator {
                     last = client.send(line);
                     report(out, List.of(last));
                 }
-            } catch (java.io.IOException e) {
-                out.println("(could not reach " + o.url + ": " + e.getMessage() + ")");
+            } catch (IOException e) {
+                out.println("(" + unreachable(o.url, e) + ")");
             }
         }
+        poller.interrupt();
     }
 
     private static long latestSeq(SimulatorClient client) {
@@ -100,17 +109,30 @@ public final class ChatSimulator {
         }
     }
 
-    private static void poll(SimulatorClient client, AtomicLong seen, PrintStream out) {
+    /**
+     * Long-polls the demo's outbox. When the demo goes away it says so once (not every retry), keeps
+     * trying quietly every 2 s, and says so again when the demo is back.
+     */
+    private static void poll(SimulatorClient client, AtomicLong seen, PrintStream out, URI url) {
+        boolean gone = false;
         while (true) {
             try {
-                for (var reply : client.replies(seen.get(), Duration.ofSeconds(20))) {
+                List<SimulatorClient.Reply> replies = client.replies(seen.get(), Duration.ofSeconds(20));
+                if (gone) {
+                    gone = false;
+                    out.println("(the demo at " + url + " is back)");
+                }
+                for (var reply : replies) {
                     printReply(out, reply);
                     seen.accumulateAndGet(reply.seq(), Math::max);
                 }
             } catch (InterruptedException e) {
                 return;
-            } catch (Exception e) {
-                out.println("(reading replies failed: " + e.getMessage() + "; retrying)");
+            } catch (IOException | RuntimeException e) {
+                if (!gone) {
+                    gone = true;
+                    out.println("(" + unreachable(url, e) + "; replies show up when it is back, /quit leaves)");
+                }
                 try {
                     Thread.sleep(2_000);
                 } catch (InterruptedException ie) {
@@ -118,6 +140,22 @@ public final class ChatSimulator {
                 }
             }
         }
+    }
+
+    /** One line for a person: what could not be reached and what to check, never a stack trace. */
+    static String unreachable(URI url, Exception e) {
+        String why;
+        if (e instanceof ConnectException) {
+            why = "nothing listens there";
+        } else if (e instanceof HttpTimeoutException) {
+            why = "it did not answer in time";
+        } else if (e.getMessage() != null && !e.getMessage().isBlank()) {
+            why = e.getMessage();
+        } else {
+            why = e.getClass().getSimpleName();
+        }
+        return "the demo at " + url + " is not answering (" + why + "): is it running? Start it with "
+                + "java -jar whatsapp-ai-examples/target/whatsapp-ai-demo.jar, or point --url (or PORT) at it";
     }
 
     private static void printReply(PrintStream out, SimulatorClient.Reply reply) {

@@ -8,8 +8,12 @@ import io.github.whatsappai.ai.OpenRouterResponder;
 import io.github.whatsappai.ai.knowledge.KnowledgeBaseSettings;
 import io.github.whatsappai.ai.knowledge.PdfKnowledgeBase;
 import io.github.whatsappai.client.GraphWhatsAppClient;
+import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.event.LoggingEventListener;
+import io.github.whatsappai.examples.health.HealthCheck;
+import io.github.whatsappai.examples.health.HealthChecks;
+import io.github.whatsappai.examples.health.WhatsAppAiHealth;
 import io.github.whatsappai.examples.jdbc.DataSources;
 import io.github.whatsappai.examples.jdbc.JdbcChatLogger;
 import io.github.whatsappai.examples.jdbc.JdbcCreditGate;
@@ -33,15 +37,18 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.net.BindException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 
@@ -84,14 +91,19 @@ public final class DemoServer implements AutoCloseable {
     private static final long IDLE_TIMEOUT_MILLIS = 15_000;
     /** Open connections at most; a connection costs a little memory, no thread. */
     private static final int MAX_CONNECTIONS = 2_000;
+    /** Readiness turns DOWN above this many conversations waiting for a reply. */
+    private static final int MAX_PENDING_CONVERSATIONS = 10_000;
 
     private final Server server;
     private final WhatsAppAi ai;
     private final Outbox outbox;
     private final List<AutoCloseable> resources;
     private final int port;
+    private final WhatsAppAiHealth health;
 
-    private DemoServer(Server server, WhatsAppAi ai, Outbox outbox, List<AutoCloseable> resources, int port) {
+    private DemoServer(Server server, WhatsAppAi ai, Outbox outbox, List<AutoCloseable> resources, int port,
+                       WhatsAppAiHealth health) {
+        this.health = health;
         this.server = server;
         this.ai = ai;
         this.outbox = outbox;
@@ -99,10 +111,21 @@ public final class DemoServer implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts the demo with the process environment and waits until it is stopped (Ctrl+C). */
+    /**
+     * Starts the demo with the process environment and waits until it is stopped (Ctrl+C). On Ctrl+C
+     * it answers what is still buffered, sends it, then exits. A start that cannot work (port taken,
+     * bad setting) prints one line saying what to change and exits with status 1.
+     */
     public static void main(String[] args) throws Exception {
-        DemoServer demo = start(System.getenv(), System.out, UnaryOperator.identity());
-        Runtime.getRuntime().addShutdownHook(new Thread(demo::close, "demo-shutdown"));
+        DemoServer demo;
+        try {
+            demo = start(System.getenv(), System.out, UnaryOperator.identity());
+        } catch (DemoStartException | IllegalArgumentException | IllegalStateException e) {
+            System.err.println("whatsapp-ai demo did not start: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> demo.shutdown(System.out), "demo-shutdown"));
         demo.server.join();
     }
 
@@ -123,7 +146,7 @@ public final class DemoServer implements AutoCloseable {
         }
         env.putIfAbsent("META_WEBHOOK_VERIFY_TOKEN", DEMO_VERIFY_TOKEN);
         env.putIfAbsent("META_PHONE_NUMBER_ID", DEMO_PHONE_NUMBER_ID);
-        int requestedPort = Integer.parseInt(env.getOrDefault("PORT", "8080").strip());
+        int requestedPort = port(env.getOrDefault("PORT", "8080"));
 
         Outbox outbox = new Outbox();
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
@@ -149,7 +172,17 @@ public final class DemoServer implements AutoCloseable {
                 new LocalGraphApiServlet(outbox, console, Clock.systemUTC())), LOCAL_GRAPH_PATH + "/*");
         context.addServlet(new ServletHolder("outbox", new OutboxServlet(outbox)), OUTBOX_PATH);
         server.setHandler(context);
-        server.start();
+        try {
+            server.start();
+        } catch (IOException e) {
+            server.stop();
+            if (e.getCause() instanceof BindException || e instanceof BindException) {
+                throw new DemoStartException("port " + requestedPort + " on " + connector.getHost() + " is taken by "
+                        + "another program: stop it, or set PORT to a free port (e.g. PORT=" + (requestedPort + 1)
+                        + "; the chat simulator reads PORT too)", e);
+            }
+            throw e;
+        }
         int port = connector.getLocalPort();
 
         List<AutoCloseable> resources = new ArrayList<>();
@@ -161,7 +194,18 @@ public final class DemoServer implements AutoCloseable {
                 env.putIfAbsent("META_GRAPH_API_BASE_URL", "http://127.0.0.1:" + port + LOCAL_GRAPH_PATH);
             }
             WhatsAppAiConfig config = WhatsAppAiConfig.fromEnvironment(env);
-            EventListener listener = new LoggingEventListener();
+            // the sample PDF when no source is configured: one source at least
+            AtomicReference<HealthCheck> store = new AtomicReference<>(
+                    () -> HealthCheck.Result.up("store", "in memory", Map.of()));
+            AtomicReference<WhatsAppAi> sdk = new AtomicReference<>();
+            WhatsAppAiHealth health = WhatsAppAiHealth.builder()
+                    .knowledgeBaseSources(Math.max(1, config.knowledgeBase().sources().size()))
+                    .readiness(() -> store.get().check())
+                    .readiness(HealthChecks.backlog("pendingConversations",
+                            () -> sdk.get() == null ? 0 : sdk.get().pendingConversations(), MAX_PENDING_CONVERSATIONS))
+                    .build();
+            HealthPrinter healthPrinter = new HealthPrinter(console, health);
+            EventListener listener = new LoggingEventListener().andThen(healthPrinter);
             WhatsAppAi.Builder builder = WhatsAppAi.builder().config(config).eventListener(listener);
 
             GraphWhatsAppClient client = GraphWhatsAppClient.create(config.graph(), listener);
@@ -190,6 +234,7 @@ public final class DemoServer implements AutoCloseable {
                     resources.add(closeable);
                 }
                 new SchemaMigrator(dataSource).migrate();
+                store.set(HealthChecks.dataSource("store", dataSource, Duration.ofSeconds(2)));
                 builder.userMapper(new JdbcUserMapper(dataSource))
                         .creditGate(new JdbcCreditGate(dataSource))
                         .sessionStore(new JdbcSessionStore(dataSource))
@@ -207,9 +252,11 @@ public final class DemoServer implements AutoCloseable {
             });
 
             WhatsAppAi ai = customizer.apply(builder).build();
+            sdk.set(ai);
             webhook.bind(new WhatsAppWebhookServlet(ai));
-            DemoServer demo = new DemoServer(server, ai, outbox, resources, port);
+            DemoServer demo = new DemoServer(server, ai, outbox, resources, port, health);
             demo.printBanner(console, config, demoSecrets, parts);
+            healthPrinter.start();
             return demo;
         } catch (Exception | Error e) {
             closeQuietly(resources);
@@ -294,16 +341,97 @@ public final class DemoServer implements AutoCloseable {
         return ai;
     }
 
-    /** Stops the server, then the SDK (flushing pending bursts), then the clients and pools. */
+    /** Readiness and liveness of this demo (knowledge base, store, backlog). */
+    public WhatsAppAiHealth health() {
+        return health;
+    }
+
+    /**
+     * Ctrl+C: says how many conversations are still buffered, answers and sends them, then stops.
+     * Nothing here throws or prints a stack trace.
+     */
+    void shutdown(PrintStream console) {
+        int pending = ai.pendingConversations();
+        if (pending > 0) {
+            console.println();
+            console.println("stopping: answering " + pending + " buffered conversation" + (pending == 1 ? "" : "s")
+                    + " first…");
+        }
+        close();
+        console.println("stopped" + (pending > 0 ? " (the buffered replies were sent)" : "") + ".");
+    }
+
+    /**
+     * Closes the SDK first (new deliveries get 503 so Meta redelivers them; buffered bursts are
+     * answered and sent while the local Graph API stand-in, which lives in this Jetty, still runs),
+     * then stops Jetty, then the clients and pools.
+     */
     @Override
     public void close() {
+        ai.close();
         try {
             server.stop();
         } catch (Exception e) {
-            // the SDK and resources are still closed below
+            // stopping on shutdown: the resources are still closed below
         }
-        ai.close();
         closeQuietly(resources);
+    }
+
+    private static int port(String text) {
+        try {
+            int port = Integer.parseInt(text.strip());
+            if (port < 0 || port > 65_535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("PORT must be a port number from 0 to 65535 (0 picks a free one), was '"
+                    + text + "'");
+        }
+    }
+
+    /** The demo could not start for a reason the message explains (a taken port). */
+    static final class DemoStartException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        DemoStartException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Prints the readiness when the knowledge base reports in (it loads in the background). */
+    private static final class HealthPrinter implements EventListener {
+        private final PrintStream console;
+        private final WhatsAppAiHealth health;
+        private volatile boolean started;
+        private String last;
+
+        HealthPrinter(PrintStream console, WhatsAppAiHealth health) {
+            this.console = console;
+            this.health = health;
+        }
+
+        @Override
+        public void onEvent(Event event) {
+            health.onEvent(event);
+            if (started && (event instanceof Event.KnowledgeBaseLoaded || event instanceof Event.KnowledgeBaseLoadFailed)) {
+                print();
+            }
+        }
+
+        /** After the banner: prints the readiness now, and again whenever it changes. */
+        void start() {
+            started = true;
+            print();
+        }
+
+        private synchronized void print() {
+            String line = "readiness: " + health.readiness().summary();
+            if (!line.equals(last)) {
+                last = line;
+                console.println(line);
+            }
+        }
     }
 
     private static void closeQuietly(List<AutoCloseable> resources) {
