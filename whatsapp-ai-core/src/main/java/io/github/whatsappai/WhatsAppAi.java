@@ -404,6 +404,10 @@ public final class WhatsAppAi implements AutoCloseable {
             }
         }
 
+        private static String duration(java.time.Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+
         /**
          * One INFO line saying what this instance runs with (numbers masked, no secrets), and a WARN
          * when nothing can answer a question: no AI key, no knowledge base, no responder of one's own.
@@ -415,15 +419,16 @@ public final class WhatsAppAi implements AutoCloseable {
                     : "knowledge base only (no " + EnvironmentVariable.OPENROUTER_API_KEY.name() + ")";
             int sources = config.knowledgeBase().sources().size();
             String kb = knowledgeBase != null ? knowledgeBase.getClass().getSimpleName()
+                    : aiResponder != null ? "the responder's own"
                     : sources == 0 ? "none" : sources + " source" + (sources == 1 ? "" : "s");
             String sends = whatsAppClient != null ? whatsAppClient.getClass().getSimpleName()
                     : "Graph API at " + config.graph().baseUrl().getHost() + " " + config.graph().version();
             List<String> given = engineParts.stream()
                     .filter(p -> List.of("userMapper", "sessionStore", "creditGate", "chatLogger").contains(p)).toList();
             LOG.info("whatsapp-ai started: numbers {}, replies from {}, knowledge base {}, sends via {}, "
-                            + "quiet window {} (at most {}), storage {}", numbers, replies, kb, sends,
-                    config.buffer().window(), config.buffer().maxWait(),
-                    given.isEmpty() ? "in memory" : "in memory except " + String.join(", ", given));
+                            + "quiet window {} (at most {}), {}", numbers, replies, kb, sends,
+                    duration(config.buffer().window()), duration(config.buffer().maxWait()),
+                    given.isEmpty() ? "storage in memory" : "storage given for " + String.join(", ", given));
             if (aiResponder == null && knowledgeBase == null && config.openRouter().apiKey() == null && sources == 0) {
                 LOG.warn("whatsapp-ai has neither an AI key nor a knowledge base: every reply will say it found "
                         + "nothing. Set {} and/or {} (or pass aiResponder(...) or knowledgeBase(...))",
