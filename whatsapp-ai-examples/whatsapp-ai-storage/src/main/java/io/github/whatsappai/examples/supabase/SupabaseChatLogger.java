@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * {@link ChatLogger} that inserts into a Supabase table over PostgREST:
  * {@code POST {SUPABASE_URL}/rest/v1/chat_logs?on_conflict=idempotency_key} with
  * {@code Prefer: resolution=ignore-duplicates,return=minimal}, so a retried or redelivered entry is
- * stored once. The table is the {@code chat_logs} table of {@code db/migration/V1__whatsapp_ai_schema.sql}
+ * stored once. The table is the {@code chat_logs} table of {@code io/github/whatsappai/storage/migration/V1__whatsapp_ai_schema.sql}
  * (run it in the Supabase SQL editor, with the row level security statements at its top).
  *
  * <p>Each {@link #log(List)} call sends one request per chunk (default {@value #DEFAULT_CHUNK_SIZE}

@@ -21,9 +21,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Applies the bundled schema migrations ({@code db/migration/V<n>__<description>.sql} on the
- * classpath) in version order and records each in a {@code schema_version} table, so applying
- * twice is a no-op.
+ * Applies the bundled schema migrations ({@code io/github/whatsappai/storage/migration/V<n>__<description>.sql}
+ * on the classpath) in version order and records each in its own {@value #HISTORY_TABLE} table, so
+ * applying twice is a no-op. Both names are namespaced on purpose: a host application's Flyway
+ * scans {@code db/migration} and writes {@code flyway_schema_history}, and neither picks these up
+ * or collides with them.
  *
  * <p>Everything runs in one transaction under a PostgreSQL advisory lock: several instances that
  * start together apply each version once, and a failing script leaves the database unchanged. A
@@ -37,8 +39,12 @@ public final class SchemaMigrator {
 
     /** The bundled migrations, oldest first; each is a resource under {@value #LOCATION}. */
     public static final List<String> MIGRATIONS = List.of("V1__whatsapp_ai_schema.sql");
-    /** The classpath folder of the migrations. */
-    public static final String LOCATION = "db/migration/";
+    /** The classpath folder of the migrations (not Flyway's default {@code db/migration}). */
+    public static final String LOCATION = "io/github/whatsappai/storage/migration/";
+    /** The table that records the applied versions. */
+    public static final String HISTORY_TABLE = "whatsapp_ai_schema_history";
+    /** Where versions 0.1.0-SNAPSHOT recorded them before; taken over by {@link #migrate()}. */
+    static final String LEGACY_HISTORY_TABLE = "schema_version";
 
     private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
     private static final long LOCK_KEY = 0x7768617473617061L; // "whatsapa"
@@ -67,13 +73,14 @@ public final class SchemaMigrator {
         return jdbc.inTransaction("apply schema migrations", connection -> {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("select pg_advisory_xact_lock(" + LOCK_KEY + ")");
-                statement.execute("create table if not exists schema_version ("
+                statement.execute("create table if not exists " + HISTORY_TABLE + " ("
                         + " version integer primary key,"
                         + " description text not null,"
                         + " script text not null,"
                         + " checksum text not null,"
                         + " applied_at timestamptz not null default now())");
             }
+            adoptLegacyHistory(connection);
             Map<Integer, String> applied = appliedChecksums(connection);
             List<Integer> done = new ArrayList<>();
             for (Migration migration : migrations) {
@@ -89,7 +96,7 @@ public final class SchemaMigrator {
                     statement.execute(migration.sql());
                 }
                 try (PreparedStatement insert = connection.prepareStatement(
-                        "insert into schema_version (version, description, script, checksum) values (?, ?, ?, ?)")) {
+                        "insert into " + HISTORY_TABLE + " (version, description, script, checksum) values (?, ?, ?, ?)")) {
                     insert.setInt(1, migration.version());
                     insert.setString(2, migration.description());
                     insert.setString(3, migration.script());
@@ -103,13 +110,14 @@ public final class SchemaMigrator {
     }
 
     /**
-     * The versions recorded in {@code schema_version}, oldest first; empty when none was applied.
+     * The versions recorded in {@value #HISTORY_TABLE}, oldest first; empty when none was applied.
      *
      * @throws StorageException when the database fails
      */
     public List<Integer> appliedVersions() {
         return jdbc.inTransaction("read the schema version", connection -> {
-            try (PreparedStatement exists = connection.prepareStatement("select to_regclass('schema_version') is not null");
+            try (PreparedStatement exists = connection.prepareStatement(
+                    "select to_regclass('" + HISTORY_TABLE + "') is not null");
                  ResultSet rs = exists.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
@@ -120,10 +128,34 @@ public final class SchemaMigrator {
         });
     }
 
+    /**
+     * Databases migrated before the history table was namespaced recorded the same scripts in
+     * {@value #LEGACY_HISTORY_TABLE}: take those rows over once, so the applied versions are not run
+     * again. Rows of other scripts in that table (another tool's) are left alone.
+     */
+    private void adoptLegacyHistory(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("select to_regclass('" + LEGACY_HISTORY_TABLE + "') is not null, "
+                     + "exists (select 1 from " + HISTORY_TABLE + ")")) {
+            rs.next();
+            if (!rs.getBoolean(1) || rs.getBoolean(2)) {
+                return;
+            }
+        }
+        try (PreparedStatement copy = connection.prepareStatement("insert into " + HISTORY_TABLE
+                + " (version, description, script, checksum, applied_at)"
+                + " select version, description, script, checksum, applied_at from " + LEGACY_HISTORY_TABLE
+                + " where script = any (?)")) {
+            copy.setArray(1, connection.createArrayOf("text",
+                    migrations.stream().map(Migration::script).toArray()));
+            copy.executeUpdate();
+        }
+    }
+
     private static Map<Integer, String> appliedChecksums(Connection connection) throws SQLException {
         Map<Integer, String> applied = new HashMap<>();
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("select version, checksum from schema_version")) {
+             ResultSet rs = statement.executeQuery("select version, checksum from " + HISTORY_TABLE)) {
             while (rs.next()) {
                 applied.put(rs.getInt(1), rs.getString(2));
             }

@@ -6,7 +6,7 @@
  * (or {@link io.github.whatsappai.examples.jdbc.DataSources#fromEnvironment} for
  * {@code DATABASE_URL}/{@code DATABASE_USER}/{@code DATABASE_PASSWORD}), apply the schema with
  * {@link io.github.whatsappai.examples.jdbc.SchemaMigrator#migrate()} (or apply
- * {@code db/migration/V*.sql} with your own migration tool), then hand the same {@code DataSource}
+ * {@code io/github/whatsappai/storage/migration/V*.sql} from this jar with your own migration tool), then hand the same {@code DataSource}
  * to {@link io.github.whatsappai.examples.jdbc.JdbcUserMapper},
  * {@link io.github.whatsappai.examples.jdbc.JdbcChatLogger},
  * {@link io.github.whatsappai.examples.jdbc.JdbcCreditGate} and

@@ -38,9 +38,33 @@ class SchemaMigratorTest {
 
         assertThat(migrator.appliedVersions()).containsExactly(1);
         assertThat(queryStrings("select table_name from information_schema.tables where table_schema = 'public'"))
-                .contains("users", "credit_reservations", "chat_sessions", "chat_history", "chat_logs", "schema_version");
-        assertThat(queryStrings("select description || '|' || script from schema_version"))
+                .contains("users", "credit_reservations", "chat_sessions", "chat_history", "chat_logs", "whatsapp_ai_schema_history");
+        assertThat(queryStrings("select description || '|' || script from whatsapp_ai_schema_history"))
                 .containsExactly("whatsapp ai schema|V1__whatsapp_ai_schema.sql");
+    }
+
+    @Test
+    void theMigrationsStayOutOfAHostApplicationsFlyway() {
+        assertThat(SchemaMigrator.LOCATION).as("Flyway's default location").doesNotStartWith("db/migration");
+        assertThat(SchemaMigrator.HISTORY_TABLE).isNotIn("flyway_schema_history", "schema_version");
+        assertThat(getClass().getClassLoader().getResource("db/migration/V1__whatsapp_ai_schema.sql")).isNull();
+        assertThat(getClass().getClassLoader().getResource(SchemaMigrator.LOCATION + "V1__whatsapp_ai_schema.sql"))
+                .isNotNull();
+    }
+
+    @Test
+    void aDatabaseMigratedIntoTheOldHistoryTableIsTakenOverNotMigratedAgain() throws SQLException {
+        SchemaMigrator migrator = new SchemaMigrator(db.dataSource());
+        migrator.migrate();
+        // the layout of 0.1.0-SNAPSHOT: the same rows in schema_version, beside a row of another tool
+        execute("alter table whatsapp_ai_schema_history rename to schema_version");
+        execute("insert into schema_version (version, description, script, checksum)"
+                + " values (7, 'theirs', 'V7__their_table.sql', 'x')");
+
+        assertThat(migrator.migrate()).as("V1 is not run again (its tables exist)").isEmpty();
+        assertThat(migrator.appliedVersions()).containsExactly(1);
+        assertThat(queryStrings("select script from schema_version order by version"))
+                .containsExactly("V1__whatsapp_ai_schema.sql", "V7__their_table.sql");
     }
 
     @Test
@@ -65,7 +89,7 @@ class SchemaMigratorTest {
     void refusesAnAppliedMigrationWhoseScriptChanged() throws SQLException {
         SchemaMigrator migrator = new SchemaMigrator(db.dataSource());
         migrator.migrate();
-        execute("update schema_version set checksum = 'edited' where version = 1");
+        execute("update whatsapp_ai_schema_history set checksum = 'edited' where version = 1");
 
         assertThatThrownBy(migrator::migrate)
                 .isInstanceOf(IllegalStateException.class)
@@ -86,7 +110,7 @@ class SchemaMigratorTest {
 
     @Test
     void everyMigrationFileIsListedInOrder() throws IOException {
-        Path dir = Path.of("src/main/resources/db/migration");
+        Path dir = Path.of("src/main/resources/" + SchemaMigrator.LOCATION);
         try (Stream<Path> files = Files.list(dir)) {
             List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
             assertThat(SchemaMigrator.MIGRATIONS).containsExactlyInAnyOrderElementsOf(names);
