@@ -208,6 +208,18 @@ public interface StateStore extends AutoCloseable {
     /** The conversation key a sender is known by, if the store has seen them. */
     Optional<ConversationKey> conversationOf(String phoneNumberId, String waIdOrUserId);
 
+    /**
+     * Asks to be told when another instance may have made something due sooner (PostgreSQL:
+     * LISTEN/NOTIFY where the connection allows it). Only a hint: callers poll
+     * {@link #nextDeadline()} in any case, since behind a transaction pooler there are no
+     * notifications. The default never calls back.
+     *
+     * @return stops the notifications
+     */
+    default AutoCloseable onWake(Runnable wake) {
+        return () -> { };
+    }
+
     /** Stops background work; does not release claims (see {@link #releaseAll}). */
     @Override
     void close();
