@@ -3,7 +3,7 @@ package io.github.whatsappai;
 import io.github.whatsappai.EnvironmentVariable.Section;
 import io.github.whatsappai.ai.OpenRouterSettings;
 import io.github.whatsappai.ai.knowledge.KnowledgeBaseSettings;
-import io.github.whatsappai.buffer.BufferPolicy;
+import io.github.whatsappai.store.BufferPolicy;
 import io.github.whatsappai.client.GraphSettings;
 import io.github.whatsappai.conversation.ConversationSettings;
 import io.github.whatsappai.internal.InvalidSettingsException;

@@ -1,6 +1,6 @@
 package io.github.whatsappai.bench;
 
-import io.github.whatsappai.buffer.BufferPolicy;
+import io.github.whatsappai.store.BufferPolicy;
 import io.github.whatsappai.buffer.MessageBuffer;
 import io.github.whatsappai.webhook.model.BusinessNumber;
 import io.github.whatsappai.webhook.model.InboundMessage;

@@ -1,5 +1,7 @@
 package io.github.whatsappai.buffer;
 
+import io.github.whatsappai.store.Batch;
+
 import java.util.concurrent.CompletionStage;
 
 /**

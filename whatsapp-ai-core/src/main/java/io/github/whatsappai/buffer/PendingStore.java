@@ -1,5 +1,8 @@
 package io.github.whatsappai.buffer;
 
+import io.github.whatsappai.store.Batch;
+import io.github.whatsappai.store.BufferPolicy;
+
 import io.github.whatsappai.webhook.model.ConversationKey;
 import io.github.whatsappai.webhook.model.InboundMessage;
 

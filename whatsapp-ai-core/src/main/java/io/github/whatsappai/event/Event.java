@@ -354,6 +354,19 @@ public interface Event {
         }
     }
 
+    /**
+     * A bounded part of the state store is full.
+     *
+     * @param area what is full ({@code outbox}, ...)
+     * @param capacity its capacity
+     * @param consequence what happens now and what to do
+     */
+    record StoreOverflow(String area, int capacity, String consequence) implements Event {
+        public Severity severity() {
+            return Severity.ERROR;
+        }
+    }
+
     /** The credit gate refused; the out-of-credits message was sent instead of an AI reply. */
     record CreditsExhausted(ConversationKey key, String userId) implements Event {
         public Severity severity() {

@@ -1,6 +1,5 @@
 package io.github.whatsappai.store;
 
-import io.github.whatsappai.buffer.Batch;
 
 import java.util.Objects;
 

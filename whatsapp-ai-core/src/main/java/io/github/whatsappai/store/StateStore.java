@@ -1,6 +1,5 @@
 package io.github.whatsappai.store;
 
-import io.github.whatsappai.buffer.BufferPolicy;
 import io.github.whatsappai.spi.ChatLogEntry;
 import io.github.whatsappai.webhook.model.ConversationKey;
 

@@ -1,5 +1,8 @@
 package io.github.whatsappai.buffer;
 
+import io.github.whatsappai.store.Batch;
+import io.github.whatsappai.store.BufferPolicy;
+
 import io.github.whatsappai.testing.DirectExecutor;
 import io.github.whatsappai.testing.Inbound;
 import io.github.whatsappai.testing.ManualClock;

@@ -1,4 +1,4 @@
-package io.github.whatsappai.buffer;
+package io.github.whatsappai.store;
 
 import io.github.whatsappai.internal.SettingsCheck;
 

@@ -1,4 +1,4 @@
-package io.github.whatsappai.buffer;
+package io.github.whatsappai.store;
 
 import io.github.whatsappai.webhook.model.ConversationKey;
 import io.github.whatsappai.webhook.model.InboundMessage;
@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One burst of a conversation, handed to a {@link BatchProcessor}.
+ * One burst of a conversation, claimed from a {@link StateStore}.
  *
  * @param key the conversation
  * @param messages the burst's messages ordered by their timestamp, then by arrival; never empty
