@@ -15,8 +15,8 @@ import java.util.Optional;
  *
  * <p>One state machine, two implementations: {@link InMemoryStateStore} (one process, the default)
  * and {@code PostgresStateStore} (any number of instances on one database, survives crashes). A
- * third-party store (Redis, DynamoDB, ...) is checked with the contract kit in the test-jar,
- * {@code io.github.whatsappai.testing.StateStoreContract}.
+ * third-party store (Redis, DynamoDB, ...) is checked with the contract kit in core's test-jar,
+ * {@code io.github.whatsappai.store.StateStoreContract}.
  *
  * <h2>The flow</h2>
  * <pre>
@@ -43,7 +43,9 @@ import java.util.Optional;
  *       whose lease ran out may be taken over by any instance; the new claim carries the same
  *       burst and its {@link BurstProgress}, and the old claim's calls then fail with
  *       {@link ClaimLostException}. A burst whose progress is past {@link BurstProgress.Stage#NEW}
- *       keeps exactly its messages; messages that arrive meanwhile wait for the next burst.</li>
+ *       keeps exactly its messages; messages that arrive meanwhile wait for the next burst (a
+ *       takeover of a burst still at {@code NEW} may add them, up to the batch size). A lease has run
+ *       out when {@code leaseUntil <= now}.</li>
  *   <li><b>Outbox</b>: a part with a stored wamid is never handed out for sending again.</li>
  *   <li><b>Time</b>: all times are epoch milliseconds from the caller's clock; an implementation
  *       shared by several machines must tolerate a few seconds of skew between them (lease
@@ -116,24 +118,32 @@ public interface StateStore extends AutoCloseable {
 
     /**
      * Stores the reply's parts in the outbox before any is sent, and the progress that goes with it
-     * ({@link BurstProgress.Stage#REPLY_STORED}). Idempotent per claim: saving again returns the
-     * parts already stored.
+     * ({@link BurstProgress.Stage#REPLY_STORED}). Idempotent per burst: saving again, also under a
+     * later claim of the same burst, returns the parts already stored and ignores the new texts.
      *
      * @return the stored parts, each with its id (its {@code biz_opaque_callback_data})
      * @throws ClaimLostException when the claim was taken over
      */
     List<OutboxPart> saveReply(Claim claim, BurstProgress progress, List<String> partTexts, long expiresAt);
 
-    /** The burst's stored parts, in order (after a takeover: what is left to send). */
+    /**
+     * The burst's stored parts, in order (after a takeover: what is left to send).
+     *
+     * @throws ClaimLostException when the claim was taken over
+     */
     List<OutboxPart> outbox(Claim claim);
 
-    /** Records that Meta accepted {@code partId} as {@code wamid}; never handed out again. Idempotent. */
+    /**
+     * Records that Meta accepted {@code partId} as {@code wamid}; never handed out again. Idempotent:
+     * the first wamid stored stays. Unknown ids are ignored.
+     */
     void markSent(String partId, String wamid, long at);
 
     /**
      * Records a failed attempt; the part is tried again not before {@code retryAt}.
      *
-     * @param ambiguous whether the request may have reached Meta (a timeout after it was written)
+     * @param ambiguous whether the request may have reached Meta (a timeout after it was written); the
+     *                  part then stays {@link OutboxPart.State#AMBIGUOUS} until sent or abandoned
      */
     void markAttempt(String partId, long retryAt, String error, boolean ambiguous);
 
@@ -144,7 +154,8 @@ public interface StateStore extends AutoCloseable {
      * A status webhook echoed {@code callbackData}: if it names one of our parts, that part is
      * confirmed as sent with {@code wamid}.
      *
-     * @return whether a part was confirmed
+     * @return whether an open part was confirmed by this call ({@code false} for unknown data and for
+     *         parts already sent or abandoned)
      */
     boolean confirmByCallback(String callbackData, String wamid, long at);
 
@@ -159,9 +170,10 @@ public interface StateStore extends AutoCloseable {
 
     /**
      * Gives a claim back without finishing it, keeping its progress; it is claimed again (here or
-     * elsewhere) not before {@code notBefore}.
+     * elsewhere, counting as a takeover) by {@link #claimDue} not before {@code notBefore}, by
+     * {@link #claimAll} at once. The released claim's calls fail with {@link ClaimLostException}.
      *
-     * @return when the conversation's burst is due
+     * @return when the conversation's burst is due, or {@link #NONE} when the claim was not held
      */
     long release(Claim claim, long notBefore);
 
