@@ -18,6 +18,8 @@ import io.github.whatsappai.spi.ChatLogger;
 import io.github.whatsappai.spi.CreditGate;
 import io.github.whatsappai.spi.SessionStore;
 import io.github.whatsappai.spi.UserMapper;
+import io.github.whatsappai.store.InMemoryStateStore;
+import io.github.whatsappai.store.StateStore;
 import io.github.whatsappai.webhook.InboundHandler;
 import io.github.whatsappai.webhook.WebhookRequest;
 import io.github.whatsappai.webhook.WebhookResponse;
@@ -84,8 +86,10 @@ public final class WhatsAppAi implements AutoCloseable {
         this.eventListener = b.eventListener;
         this.engine = engine;
         this.owned = owned;
-        InboundHandler handler = engine != null ? engine : b.inboundHandler;
-        this.ingress = new WebhookIngress(b.config.webhook(), b.config.guards(), b.eventListener, handler, b.clock);
+        this.ingress = engine != null
+                ? new WebhookIngress(b.config.webhook(), b.config.guards(), b.eventListener, engine, b.clock,
+                        engine.stateStore(), engine::append)
+                : new WebhookIngress(b.config.webhook(), b.config.guards(), b.eventListener, b.inboundHandler, b.clock);
     }
 
     /** A builder; only {@link Builder#config(WhatsAppAiConfig)} is required. */
@@ -191,6 +195,7 @@ public final class WhatsAppAi implements AutoCloseable {
         private WhatsAppClient whatsAppClient;
         private ScheduledExecutorService scheduler;
         private HttpClient httpClient;
+        private StateStore stateStore;
 
         private Builder() {
         }
@@ -245,6 +250,19 @@ public final class WhatsAppAi implements AutoCloseable {
         public Builder creditGate(CreditGate creditGate) {
             engine.creditGate(Objects.requireNonNull(creditGate, "creditGate"));
             engineParts.add("creditGate");
+            return this;
+        }
+
+        /**
+         * Where everything owed between a webhook's 200 and its reply is kept: the delivery ledger,
+         * pending messages, claims, the reply outbox and chat-log entries waiting for the logger.
+         * Default an {@link InMemoryStateStore} with the config's buffer settings. Pass a durable
+         * store (the PostgreSQL store) to survive crashes and share the work between instances: its
+         * own buffer policy applies, and it stays yours to close.
+         */
+        public Builder stateStore(StateStore stateStore) {
+            this.stateStore = Objects.requireNonNull(stateStore, "stateStore");
+            engineParts.add("stateStore");
             return this;
         }
 
@@ -380,6 +398,17 @@ public final class WhatsAppAi implements AutoCloseable {
                                     .httpClient(http).eventListener(eventListener).build()
                             : new KnowledgeBaseResponder(kb);
                 }
+                StateStore store = stateStore;
+                if (store == null) {
+                    store = InMemoryStateStore.builder()
+                            .policy(config.buffer())
+                            .ledgerRetention(config.guards().maxMessageAge().plus(ConversationEngine.LEDGER_MARGIN))
+                            .ledgerCapacity(config.guards().dedupCapacity())
+                            .eventListener(eventListener)
+                            .build();
+                    owned.add(store);
+                }
+                engine.stateStore(store);
                 engine.settings(config.conversation())
                         .bufferPolicy(config.buffer())
                         .aiResponder(responder)

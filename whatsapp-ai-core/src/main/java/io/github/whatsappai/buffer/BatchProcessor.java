@@ -5,7 +5,8 @@ import io.github.whatsappai.store.Batch;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Answers one {@link Batch}; called by the {@link MessageBuffer} on a worker thread.
+ * Answers one {@link Batch}; called by the {@link MessageBuffer} on a worker thread. For work that
+ * must survive a crash step by step, use a {@link ClaimProcessor}.
  *
  * <p>The conversation stays claimed until the returned stage completes (normally or exceptionally):
  * messages arriving meanwhile are collected into the next batch, which is handed over only after

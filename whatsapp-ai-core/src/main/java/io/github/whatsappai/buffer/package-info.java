@@ -3,8 +3,7 @@
  * messages until it has been quiet for a window (restarted by every message), a maximum wait has
  * passed or a batch is full, then hands the burst to a worker as one
  * {@link io.github.whatsappai.store.Batch}, one batch per conversation at a time. Pending messages
- * live in a {@link io.github.whatsappai.buffer.PendingStore}: in memory by default
- * ({@link io.github.whatsappai.buffer.InMemoryPendingStore}); a shared store can make the hand-off
- * durable across instances.
+ * and claims live in a {@link io.github.whatsappai.store.StateStore}: in memory by default; the
+ * PostgreSQL store makes the hand-off durable and shared across instances.
  */
 package io.github.whatsappai.buffer;

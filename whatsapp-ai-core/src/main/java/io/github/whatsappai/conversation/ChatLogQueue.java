@@ -3,10 +3,11 @@ package io.github.whatsappai.conversation;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.spi.ChatLogEntry;
 import io.github.whatsappai.spi.ChatLogger;
+import io.github.whatsappai.store.StateStore;
 import io.github.whatsappai.webhook.model.ConversationKey;
 
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -16,10 +17,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Writes chat-log entries so that a failing {@link ChatLogger} never blocks a reply: entries that could
- * not be written wait in a bounded queue, retried with exponential backoff (on the workers, timed by
- * the scheduler) until the logger recovers. While entries wait, new ones queue behind them, so the
- * log keeps its order. When the queue is full the oldest entries are dropped and reported. Thread-safe.
+ * Writes chat-log entries so that a failing {@link ChatLogger} never blocks a reply: entries that
+ * could not be written are deferred in the {@link StateStore} ({@link StateStore#deferLogs},
+ * idempotent per entry) and retried with exponential backoff (on the workers, timed by the
+ * scheduler) until the logger takes them. While entries wait, new ones are deferred behind them, so
+ * the log keeps its order. A durable store keeps them across restarts (retried from the start); the
+ * in-memory store is bounded and reports what it drops. Thread-safe.
  */
 final class ChatLogQueue {
 
@@ -27,90 +30,106 @@ final class ChatLogQueue {
     private static final int CHUNK = 100;
 
     private final ChatLogger logger;
-    private final int capacity;
+    private final StateStore store;
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final ScheduledExecutorService scheduler;
     private final Executor workers;
+    private final Clock clock;
     private final Consumer<Event> events;
 
-    private final ArrayDeque<ChatLogEntry> waiting = new ArrayDeque<>();
+    /** Whether deferred entries may be waiting; guarded by this. */
+    private boolean waiting;
     private boolean retryScheduled;
     private int failedAttempts;
 
-    ChatLogQueue(ChatLogger logger, int capacity, Duration initialBackoff, Duration maxBackoff,
-                 ScheduledExecutorService scheduler, Executor workers, Consumer<Event> events) {
+    ChatLogQueue(ChatLogger logger, StateStore store, Duration initialBackoff, Duration maxBackoff,
+                 ScheduledExecutorService scheduler, Executor workers, Clock clock, Consumer<Event> events) {
         this.logger = logger;
-        this.capacity = capacity;
+        this.store = store;
         this.initialBackoff = initialBackoff;
         this.maxBackoff = maxBackoff;
         this.scheduler = scheduler;
         this.workers = workers;
+        this.clock = clock;
         this.events = events;
+        if (store.isDurable()) {
+            // entries deferred before a restart
+            synchronized (this) {
+                waiting = true;
+            }
+            scheduleRetry();
+        }
     }
 
-    /** Writes {@code entries} now, or queues them behind entries still waiting. Never throws. */
+    /** Writes {@code entries} now, or defers them behind entries still waiting. Never throws. */
     void log(ConversationKey key, List<ChatLogEntry> entries) {
         if (entries.isEmpty()) {
             return;
         }
-        int dropped;
+        boolean behind;
         synchronized (this) {
-            dropped = waiting.isEmpty() ? -1 : enqueue(entries);
+            behind = waiting;
         }
-        if (dropped < 0) {
-            try {
-                logger.log(entries);
-                return;
-            } catch (RuntimeException e) {
-                int attempt;
-                synchronized (this) {
-                    dropped = enqueue(entries);
-                    attempt = ++failedAttempts;
-                }
-                events.accept(new Event.SpiFailed("ChatLogger", key, e, attempt, true));
-                scheduleRetry();
+        if (behind) {
+            defer(entries);
+            scheduleRetry();
+            return;
+        }
+        try {
+            logger.log(entries);
+        } catch (RuntimeException e) {
+            defer(entries);
+            int attempt;
+            synchronized (this) {
+                attempt = ++failedAttempts;
             }
-        }
-        if (dropped > 0) {
-            events.accept(new Event.ChatLogDropped(dropped, "the chat-log retry queue is full (capacity "
-                    + capacity + ")"));
+            events.accept(new Event.SpiFailed("ChatLogger", key, e, attempt, true));
+            scheduleRetry();
         }
     }
 
     /** Entries waiting for the logger to recover. */
-    synchronized int waiting() {
-        return waiting.size();
+    int waiting() {
+        return (int) Math.min(Integer.MAX_VALUE, store.stats(clock.millis()).deferredLogs());
     }
 
-    /** Tries once more to write what waits; reports whatever is still left as dropped. */
+    /**
+     * Tries once more to write what waits. In memory, whatever is still left is reported as dropped; a
+     * durable store keeps it for the next start.
+     */
     void close() {
         flush(false);
-        int left;
-        synchronized (this) {
-            left = waiting.size();
-            waiting.clear();
+        if (store.isDurable()) {
+            return;
+        }
+        int left = 0;
+        List<ChatLogEntry> rest;
+        while (!(rest = store.deferredLogs(CHUNK)).isEmpty()) {
+            left += rest.size();
+            store.removeDeferredLogs(keys(rest));
         }
         if (left > 0) {
             events.accept(new Event.ChatLogDropped(left, "the engine closed while the chat logger was failing"));
         }
     }
 
-    /** Called holding the monitor: queues the entries, dropping the oldest beyond capacity; returns how many were dropped. */
-    private int enqueue(List<ChatLogEntry> entries) {
-        waiting.addAll(entries);
-        int dropped = 0;
-        while (waiting.size() > capacity) {
-            waiting.pollFirst();
-            dropped++;
+    private void defer(List<ChatLogEntry> entries) {
+        try {
+            store.deferLogs(entries, clock.millis());
+            synchronized (this) {
+                waiting = true;
+            }
+        } catch (RuntimeException storeDown) {
+            events.accept(new Event.ChatLogDropped(entries.size(), "the chat logger and the state store both failed: "
+                    + storeDown.getMessage()));
         }
-        return dropped;
     }
 
     private void scheduleRetry() {
         long delayMillis;
         synchronized (this) {
-            if (retryScheduled || waiting.isEmpty()) {
+            if (retryScheduled || !waiting) {
                 return;
             }
             retryScheduled = true;
@@ -130,28 +149,29 @@ final class ChatLogQueue {
         synchronized (this) {
             retryScheduled = false;
         }
-        if (flush(true)) {
-            return;
+        if (!flush(true)) {
+            scheduleRetry();
         }
-        scheduleRetry();
     }
 
-    /** Writes waiting entries chunk by chunk; returns whether the queue was emptied. */
+    /** Writes deferred entries chunk by chunk; returns whether none is left. */
     private boolean flush(boolean report) {
         while (true) {
             List<ChatLogEntry> chunk;
-            synchronized (this) {
-                if (waiting.isEmpty()) {
+            try {
+                chunk = store.deferredLogs(CHUNK);
+            } catch (RuntimeException storeDown) {
+                synchronized (this) {
+                    failedAttempts++;
+                }
+                return false;
+            }
+            if (chunk.isEmpty()) {
+                synchronized (this) {
+                    waiting = false;
                     failedAttempts = 0;
-                    return true;
                 }
-                chunk = new ArrayList<>(Math.min(CHUNK, waiting.size()));
-                for (ChatLogEntry e : waiting) {
-                    if (chunk.size() == CHUNK) {
-                        break;
-                    }
-                    chunk.add(e);
-                }
+                return true;
             }
             try {
                 logger.log(chunk);
@@ -165,13 +185,20 @@ final class ChatLogQueue {
                 }
                 return false;
             }
-            synchronized (this) {
-                for (ChatLogEntry written : chunk) {
-                    if (waiting.peekFirst() == written) {
-                        waiting.pollFirst();
-                    }
-                }
+            try {
+                store.removeDeferredLogs(keys(chunk));
+            } catch (RuntimeException storeDown) {
+                // written but still deferred: written again later, idempotent per key
+                return false;
             }
         }
+    }
+
+    private static List<String> keys(List<ChatLogEntry> entries) {
+        List<String> keys = new ArrayList<>(entries.size());
+        for (ChatLogEntry e : entries) {
+            keys.add(e.idempotencyKey());
+        }
+        return keys;
     }
 }

@@ -4,12 +4,10 @@ import io.github.whatsappai.ai.AiReply;
 import io.github.whatsappai.ai.AiRequest;
 import io.github.whatsappai.ai.AiResponder;
 import io.github.whatsappai.ai.ChatTurn;
-import io.github.whatsappai.store.Batch;
-import io.github.whatsappai.store.BufferPolicy;
 import io.github.whatsappai.buffer.MessageBuffer;
-import io.github.whatsappai.buffer.PendingStore;
 import io.github.whatsappai.client.Recipient;
 import io.github.whatsappai.client.SendResult;
+import io.github.whatsappai.client.WhatsAppApiException;
 import io.github.whatsappai.client.WhatsAppClient;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
@@ -25,6 +23,17 @@ import io.github.whatsappai.spi.Session;
 import io.github.whatsappai.spi.SessionStore;
 import io.github.whatsappai.spi.UserIdentity;
 import io.github.whatsappai.spi.UserMapper;
+import io.github.whatsappai.store.Appended;
+import io.github.whatsappai.store.Arrival;
+import io.github.whatsappai.store.Batch;
+import io.github.whatsappai.store.BufferPolicy;
+import io.github.whatsappai.store.BurstProgress;
+import io.github.whatsappai.store.Claim;
+import io.github.whatsappai.store.ClaimLostException;
+import io.github.whatsappai.store.InMemoryStateStore;
+import io.github.whatsappai.store.OutboxPart;
+import io.github.whatsappai.store.StateStore;
+import io.github.whatsappai.store.StoreUnavailableException;
 import io.github.whatsappai.webhook.InboundHandler;
 import io.github.whatsappai.webhook.model.ConversationKey;
 import io.github.whatsappai.webhook.model.InboundMessage;
@@ -51,47 +60,61 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Answers what the ingress accepted: buffers each conversation's burst in a {@link MessageBuffer} and
- * answers every burst with one reply.
+ * Answers what the ingress accepted: buffers each conversation's burst in a {@link MessageBuffer} on
+ * a {@link StateStore} and answers every burst with one reply.
  *
- * <p>For each burst, on a worker thread, one at a time per conversation:
+ * <p>For each burst, on a worker thread, one at a time per conversation, each step's outcome stored
+ * in the state store before the next ({@link BurstProgress}):
  * <ol>
  *   <li>{@link UserMapper}: find or create the user from the sender's wa_id and business-scoped id;</li>
  *   <li>{@link SessionStore}: the session (a new one after {@link ConversationSettings#sessionIdleTimeout()},
  *       or when the burst contains a {@linkplain ConversationSettings#sessionResetWords() reset word});</li>
  *   <li>{@link CreditGate}: reserve a credit (none left: the out-of-credits text, no AI call);</li>
- *   <li>{@link ChatLogger}: log every user message (idempotency key: its wamid);</li>
- *   <li>mark the last message read with the typing indicator;</li>
+ *   <li>{@link ChatLogger}: log every user message (idempotency key: its wamid); mark the last
+ *       message read with the typing indicator; store the progress ({@code PREPARED});</li>
  *   <li>one {@link AiResponder} call with the history window (turns and characters) and the burst
  *       merged into one user turn (texts in order, other types described, capped);</li>
- *   <li>send the reply; log it with its outbound ids (key {@code reply:<last wamid>}); append both
- *       turns to the history; commit the credit.</li>
+ *   <li>store the reply in the outbox ({@code REPLY_STORED}), then send it; a send that fails after
+ *       the client's own retries is tried again with backoff ({@link Event.SendDelayed}) until it is
+ *       sent or WhatsApp's 24-hour customer-service window closes ({@link Event.ReplyExpired});</li>
+ *   <li>log the reply with its outbound ids (key {@code reply:<last wamid>}); append both turns to the
+ *       history; commit the credit (refund it when nothing was sent); the burst is complete.</li>
  * </ol>
  * A burst of nothing but a reset word is answered with {@link ConversationSettings.Messages#sessionReset()};
  * a {@code request_welcome} with the greeting and an {@code unsupported} message with the fallback, both
  * without AI. In a burst that also holds real messages, welcome and unsupported messages are logged but
  * left out of the AI turn, and only the real messages are answered (one reply, nothing extra).
  *
- * <p>Failures never drop a burst silently: an AI failure (an {@link io.github.whatsappai.ai.AiResponderException}
- * or any runtime exception) lets the fallback responder answer if one is configured, else the apology
- * is sent and logged and the credit refunded ({@link Event.AiFailed}). A failing UserMapper,
- * SessionStore or CreditGate keeps the burst and retries it with exponential backoff on the scheduler
- * ({@link Event.SpiFailed} each time); after the last attempt the "temporarily unavailable" text is
- * sent. A failing ChatLogger never delays the reply: entries wait in a bounded retry queue until the
- * logger recovers ({@link Event.ChatLogDropped} for what overflows). A send that fails after the
- * client's own retries is reported as {@link Event.SendFailed} with the text, logged with its error,
- * and the credit refunded. The rate-limit notice ({@link #onRateLimited}) bypasses the buffer but is
- * still serialised with the conversation's replies.
+ * <p>No burst ends silently: an AI failure lets the fallback responder answer if one is configured,
+ * else the apology is sent and logged and the credit refunded ({@link Event.AiFailed}). A failing
+ * UserMapper, SessionStore, CreditGate or state store keeps the burst and retries it with backoff for
+ * as long as it takes ({@link Event.SpiFailed} each time); after five minutes the user is told once
+ * that it is slow, and answered when storage is back. A failing ChatLogger never delays the reply: its
+ * entries wait in the state store until the logger recovers. Anything unexpected ends the burst with
+ * {@link Event.BurstFailed}, the apology and a refund. A burst another instance took over (its lease
+ * ran out) is left to it: nothing more is sent from here. A takeover continues from the stored
+ * progress: a stored reply is sent (or its sending finished), a reserved credit settled. The
+ * rate-limit notice ({@link #onRateLimited}) bypasses the buffer but is still serialised with the
+ * conversation's replies.
  *
- * <p>Thread-safe; create one per application and share it. {@link #close()} stops taking messages,
- * answers every pending burst, waits (bounded) for bursts in flight, tries once more to write waiting
- * log entries, and shuts down only the threads the engine created (named daemon threads
- * {@code whatsapp-ai-timer} and {@code whatsapp-ai-worker-N}).
+ * <p>Thread-safe; create one per application and share it. {@link #close()} stops taking messages;
+ * with the in-memory store it answers every pending burst, waits (bounded) for bursts in flight and
+ * tries once more to write waiting log entries; with a durable store it releases the bursts it holds
+ * ({@link Event.BurstsReleased}). It shuts down only the threads the engine created (named daemon
+ * threads {@code whatsapp-ai-timer} and {@code whatsapp-ai-worker-N}).
  */
 public final class ConversationEngine implements InboundHandler, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConversationEngine.class);
+    /**
+     * Extra time message ids stay in the default store's ledger beyond the maximum message age,
+     * covering clock skew between Meta's timestamps and ours: a redelivery within the maximum age is
+     * caught by the ledger, a later one by the stale guard.
+     */
+    public static final Duration LEDGER_MARGIN = Duration.ofHours(1);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /** How long after the user's last message a free-form reply may be sent. */
+    private static final Duration CUSTOMER_SERVICE_WINDOW = Duration.ofHours(24);
 
     private final ConversationSettings settings;
     private final ConversationSettings.Messages texts;
@@ -109,8 +132,14 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
     /** The workers, or the calling thread once they refuse work (closing): completions must always run. */
     private final Executor callbacks;
     private final ScheduledExecutorService ownedScheduler;
-    private final int spiMaxAttempts;
     private final Duration spiInitialBackoff;
+    private final Duration spiMaxBackoff;
+    private final Duration slowNoticeAfter;
+    private final Duration sendInitialBackoff;
+    private final Duration sendMaxBackoff;
+    private final StateStore store;
+    /** The store the engine created (closed with it), or {@code null} when it was given. */
+    private final StateStore ownedStore;
     private final Duration closeTimeout;
     private final ChatLogQueue chatLog;
     private final MessageBuffer buffer;
@@ -129,8 +158,22 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         this.client = Objects.requireNonNull(b.client, "whatsAppClient");
         this.listener = b.listener;
         this.clock = b.clock;
-        this.spiMaxAttempts = b.spiMaxAttempts;
         this.spiInitialBackoff = b.spiInitialBackoff;
+        this.spiMaxBackoff = b.spiMaxBackoff;
+        this.slowNoticeAfter = b.slowNoticeAfter;
+        this.sendInitialBackoff = b.sendInitialBackoff;
+        this.sendMaxBackoff = b.sendMaxBackoff;
+        if (b.stateStore != null) {
+            this.store = b.stateStore;
+            this.ownedStore = null;
+        } else {
+            this.store = InMemoryStateStore.builder()
+                    .policy(b.bufferPolicy)
+                    .deferredLogCapacity(b.chatLogQueueCapacity)
+                    .eventListener(this::emit)
+                    .build();
+            this.ownedStore = store;
+        }
         this.closeTimeout = b.closeTimeout;
         if (b.scheduler != null) {
             this.scheduler = b.scheduler;
@@ -158,18 +201,18 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
                 command.run();
             }
         };
-        this.chatLog = new ChatLogQueue(logger, b.chatLogQueueCapacity, b.chatLogInitialBackoff,
-                b.chatLogMaxBackoff, scheduler, workers, this::emit);
+        this.chatLog = new ChatLogQueue(logger, store, b.chatLogInitialBackoff, b.chatLogMaxBackoff, scheduler,
+                workers, clock, this::emit);
         MessageBuffer.Builder mb = MessageBuffer.builder()
-                .processor(this::process)
+                .store(store)
+                .claimProcessor(this::process)
                 .executor(workers)
                 .scheduler(scheduler)
                 .clock(clock)
-                .closeTimeout(closeTimeout);
-        if (b.pendingStore != null) {
-            mb.store(b.pendingStore);
-        } else {
-            mb.policy(b.bufferPolicy);
+                .closeTimeout(closeTimeout)
+                .lease(b.lease);
+        if (b.owner != null) {
+            mb.owner(b.owner);
         }
         this.buffer = mb.build();
     }
@@ -183,6 +226,23 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
     @Override
     public void onMessage(InboundMessage message) {
         buffer.add(message);
+    }
+
+    /**
+     * Records one delivery's accepted messages in the state store (one call) and arranges their
+     * answers; the ingress calls it on the request thread and answers 200 once it returns.
+     *
+     * @return per arrival: accepted or a duplicate
+     * @throws StoreUnavailableException when the store could not record them (answer 503)
+     * @throws IllegalStateException when the engine is closing and could not take them (answer 503)
+     */
+    public List<Appended> append(List<Arrival> arrivals) {
+        return buffer.append(arrivals);
+    }
+
+    /** The state store the engine works on. */
+    public StateStore stateStore() {
+        return store;
     }
 
     /**
@@ -213,6 +273,9 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
     @Override
     public void close() {
         buffer.close(closeTimeout);
+        if (buffer.releasedAtClose() > 0) {
+            emit(new Event.BurstsReleased(buffer.releasedAtClose()));
+        }
         chatLog.close();
         if (ownedWorkers != null) {
             ownedWorkers.shutdown();
@@ -221,6 +284,9 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         if (ownedScheduler != null) {
             ownedScheduler.shutdownNow();
             awaitQuietly(ownedScheduler);
+        }
+        if (ownedStore != null) {
+            ownedStore.close();
         }
     }
 
@@ -265,18 +331,30 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         return mine;
     }
 
-    private CompletionStage<Void> process(Batch batch) {
+    private CompletionStage<Void> process(Claim claim) {
+        Batch batch = claim.batch();
         Instant now = clock.instant();
         emit(new Event.BatchFlushed(batch.key(), batch.size(), batch.waited(now), batch.lateness(now)));
-        return onLane(batch.key(), () -> new Job(batch).start());
+        return onLane(batch.key(), () -> new Job(claim).start());
     }
 
     // ---- one burst -----------------------------------------------------------------------------
 
     private enum Kind { AI, RESET, WELCOME, UNSUPPORTED }
 
-    /** The work of one burst; its steps run on workers, one after another. */
+    /** What a stored reply is, kept in the burst's progress so that a takeover settles it right. */
+    private static final String REPLY_AI = "ai";
+    private static final String REPLY_FIXED = "fixed";
+    private static final String REPLY_NO_CREDIT = "out-of-credits";
+    private static final String REPLY_APOLOGY = "apology";
+
+    /**
+     * The work of one burst; its steps run on workers, one after another, each stored in the
+     * {@link StateStore} before the next (see {@link BurstProgress}), so that a takeover continues
+     * where the previous owner stopped.
+     */
     private final class Job {
+        private final Claim claim;
         private final Batch batch;
         private final ConversationKey key;
         private final InboundMessage last;
@@ -285,18 +363,29 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         private final List<InboundMessage> aiMessages = new ArrayList<>();
         private final Kind kind;
         private final boolean reset;
+        private BurstProgress progress;
         private int attempt;
+        private long firstFailureAt = -1;
+        private boolean slowNoticeSent;
         private String userId;
-        private Session session;
+        private String sessionId;
         private boolean creditChecked;
         private CreditGate.Reservation reservation;
         private List<ChatTurn> history;
+        private AiReply aiReply;
+        private List<OutboxPart> parts;
+        private final List<String> sentIds = new ArrayList<>();
+        private Throwable sendError;
 
-        Job(Batch batch) {
-            this.batch = batch;
+        Job(Claim claim) {
+            this.claim = claim;
+            this.batch = claim.batch();
             this.key = batch.key();
             this.last = batch.last();
             this.replyKey = "reply:" + messageKey(last);
+            this.progress = claim.progress();
+            this.userId = progress.userId();
+            this.sessionId = progress.sessionId();
             boolean resetWord = false;
             boolean welcome = false;
             boolean unsupported = false;
@@ -317,24 +406,51 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         }
 
         CompletableFuture<Void> start() {
-            step();
+            guarded(this::step);
             return done;
         }
 
-        private void step() {
+        /**
+         * Runs {@code work}; a lost claim ends the job without sending anything more, a store outage
+         * waits and retries the step, anything unexpected ends the burst with the apology.
+         */
+        private void guarded(Runnable work) {
             try {
-                if (resolve()) {
-                    answer();
+                if (!buffer.holds(claim)) {
+                    throw new ClaimLostException(claim.id());
                 }
+                work.run();
+            } catch (ClaimLostException e) {
+                done.completeExceptionally(e);
+            } catch (StoreUnavailableException e) {
+                retryLater("StateStore", e, this::step);
             } catch (RuntimeException | Error e) {
-                LOG.error("answering the burst of {} failed unexpectedly", key, e);
-                refund();
-                done.complete(null);
+                failed(e);
             }
         }
 
-        /** Runs the storage steps not done yet; returns false when it scheduled a retry or gave up. */
-        private boolean resolve() {
+        /** The catch-all: reported, the credit refunded, the user gets the apology, the burst ends. */
+        private void failed(Throwable e) {
+            LOG.error("answering the burst of {} failed unexpectedly", key, e);
+            emit(new Event.BurstFailed(key, e));
+            try {
+                refund();
+            } finally {
+                send(key, last, texts.aiFailureApology()).whenComplete((r, error) -> done.complete(null));
+            }
+        }
+
+        /** Continues from the stored progress. */
+        private void step() {
+            switch (progress.stage()) {
+                case NEW, PREPARED -> prepare();
+                case REPLY_STORED -> resume();
+                default -> done.complete(null);
+            }
+        }
+
+        /** User, session, history and credit; then the reply. */
+        private void prepare() {
             attempt++;
             String spi = "UserMapper";
             try {
@@ -343,13 +459,14 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
                             "UserMapper returned null");
                 }
                 spi = "SessionStore";
-                if (session == null) {
-                    session = Objects.requireNonNull(sessionStore.touch(key, userId, clock.instant(),
+                if (sessionId == null) {
+                    Session session = Objects.requireNonNull(sessionStore.touch(key, userId, clock.instant(),
                             settings.sessionIdleTimeout(), reset), "SessionStore returned null");
+                    sessionId = session.id();
                 }
                 if (kind == Kind.AI) {
                     if (history == null) {
-                        history = Turns.window(sessionStore.history(session.id(), settings.historyMaxTurns()),
+                        history = Turns.window(sessionStore.history(sessionId, settings.historyMaxTurns()),
                                 settings.historyMaxChars());
                     }
                     spi = "CreditGate";
@@ -358,38 +475,26 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
                         creditChecked = true;
                     }
                 }
-                return true;
             } catch (RuntimeException e) {
-                boolean retry = attempt < spiMaxAttempts && scheduleRetry();
-                emit(new Event.SpiFailed(spi, key, e, attempt, retry));
-                if (!retry) {
-                    reply(texts.temporarilyUnavailable(), null, false);
-                }
-                return false;
+                retryLater(spi, e, this::step);
+                return;
             }
-        }
-
-        private boolean scheduleRetry() {
-            long delay = spiInitialBackoff.toMillis() << Math.min(attempt - 1, 20);
-            try {
-                scheduler.schedule(() -> callbacks.execute(this::step), delay, TimeUnit.MILLISECONDS);
-                return true;
-            } catch (RejectedExecutionException e) {
-                return false;
+            recovered();
+            if (progress.stage() == BurstProgress.Stage.NEW) {
+                chatLog.log(key, inboundEntries());
+                markRead();
+                progress = new BurstProgress(BurstProgress.Stage.PREPARED, userId, sessionId,
+                        reservation == null ? null : reservation.id(), null, null, -1, -1);
+                store.saveProgress(claim, progress);
             }
-        }
-
-        private void answer() {
-            chatLog.log(key, inboundEntries());
-            markRead();
             switch (kind) {
-                case RESET -> reply(texts.sessionReset(), null, true);
-                case WELCOME -> reply(texts.greeting(), null, true);
-                case UNSUPPORTED -> reply(texts.unsupportedFallback(), null, true);
+                case RESET -> storeReply(texts.sessionReset(), REPLY_FIXED, null);
+                case WELCOME -> storeReply(texts.greeting(), REPLY_FIXED, null);
+                case UNSUPPORTED -> storeReply(texts.unsupportedFallback(), REPLY_FIXED, null);
                 default -> {
                     if (reservation == null) {
                         emit(new Event.CreditsExhausted(key, userId));
-                        reply(texts.outOfCredits(), null, true);
+                        storeReply(texts.outOfCredits(), REPLY_NO_CREDIT, null);
                     } else {
                         askAi();
                     }
@@ -397,9 +502,45 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             }
         }
 
+        /**
+         * A storage call failed: reported, retried with backoff for as long as it takes. After
+         * {@link Builder#spiRetry the slow-notice delay} the user is told once that it is slow.
+         */
+        private void retryLater(String spi, RuntimeException e, Runnable again) {
+            long now = clock.millis();
+            if (firstFailureAt < 0) {
+                firstFailureAt = now;
+            }
+            int failures = ++spiFailures;
+            emit(new Event.SpiFailed(spi, key, e, failures, true));
+            if (!slowNoticeSent && now - firstFailureAt >= slowNoticeAfter.toMillis()) {
+                slowNoticeSent = true;
+                send(key, last, texts.temporarilyUnavailable());
+            }
+            long delay = Math.min(spiInitialBackoff.toMillis() << Math.min(failures - 1, 20), spiMaxBackoff.toMillis());
+            schedule(delay, again);
+        }
+
+        private int spiFailures;
+
+        private void recovered() {
+            firstFailureAt = -1;
+            spiFailures = 0;
+        }
+
+        private void schedule(long delayMillis, Runnable again) {
+            try {
+                scheduler.schedule(() -> callbacks.execute(() -> guarded(again)), delayMillis, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException closing) {
+                // the engine is closing: give the burst back (a durable store lets another instance answer)
+                done.completeExceptionally(new StoreUnavailableException("the engine closed while the burst waited "
+                        + "for a retry", closing));
+            }
+        }
+
         private void askAi() {
             String userTurn = Turns.userTurn(aiMessages, settings.maxBatchChars());
-            AiRequest request = new AiRequest(key, userId, session.id(), history, aiMessages, userTurn);
+            AiRequest request = new AiRequest(key, userId, sessionId, history, aiMessages, userTurn);
             Instant started = clock.instant();
             AiReply reply;
             try {
@@ -416,45 +557,148 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
                 emit(new Event.AiFailed(key, e, reply != null));
                 if (reply == null) {
                     refund();
-                    reply(texts.aiFailureApology(), null, true);
+                    storeReply(texts.aiFailureApology(), REPLY_APOLOGY, null);
                     return;
                 }
             }
             emit(new Event.AiCompleted(key, reply.model(), Duration.between(started, clock.instant()),
                     reply.promptTokens(), reply.completionTokens()));
-            AiReply answered = reply;
-            Instant askedAt = batch.last().timestamp() != null ? batch.last().timestamp() : started;
-            send(key, last, answered.text()).whenCompleteAsync((result, error) -> {
-                try {
-                    chatLog.log(key, List.of(outboundEntry(answered.text(), answered, result, error)));
-                    List<ChatTurn> turns = new ArrayList<>(2);
-                    turns.add(new ChatTurn(ChatTurn.Role.USER, userTurn, askedAt));
-                    if (error == null) {
-                        turns.add(new ChatTurn(ChatTurn.Role.ASSISTANT, answered.text(), clock.instant()));
-                    }
-                    appendHistory(turns);
-                    if (error == null) {
-                        commit();
-                    } else {
-                        refund();
-                    }
-                } finally {
-                    done.complete(null);
-                }
-            }, callbacks);
+            storeReply(reply.text(), REPLY_AI, reply);
         }
 
-        /** Sends a fixed text (or the given AI reply), logs it when {@code log}, then completes the job. */
-        private void reply(String text, AiReply aiReply, boolean log) {
-            send(key, last, text).whenCompleteAsync((result, error) -> {
+        /** Stores the reply in the outbox, then sends it. */
+        private void storeReply(String text, String replyKind, AiReply reply) {
+            aiReply = reply;
+            progress = new BurstProgress(BurstProgress.Stage.REPLY_STORED, userId, sessionId,
+                    progress.reservationId(), replyKind, reply == null ? null : reply.model(),
+                    reply == null ? -1 : reply.promptTokens(), reply == null ? -1 : reply.completionTokens());
+            parts = new ArrayList<>(store.saveReply(claim, progress, List.of(text), windowClosesAt()));
+            sendNext();
+        }
+
+        /** A takeover of a stored reply: settle the credit as the first owner would have, send what is left. */
+        private void resume() {
+            if (REPLY_AI.equals(progress.replyKind()) && progress.reservationId() != null && reservation == null) {
                 try {
-                    if (log && userId != null && session != null) {
-                        chatLog.log(key, List.of(outboundEntry(text, aiReply, result, error)));
-                    }
-                } finally {
-                    done.complete(null);
+                    reservation = creditGate.reserve(userId, replyKey).orElse(null);
+                } catch (RuntimeException e) {
+                    retryLater("CreditGate", e, this::resume);
+                    return;
                 }
-            }, callbacks);
+                recovered();
+            }
+            parts = new ArrayList<>(store.outbox(claim));
+            for (OutboxPart p : parts) {
+                if (p.state() == OutboxPart.State.SENT && p.wamid() != null) {
+                    sentIds.add(p.wamid());
+                }
+            }
+            sendNext();
+        }
+
+        /** WhatsApp's customer-service window: 24 hours after the user's last message. */
+        private long windowClosesAt() {
+            long lastAt = batch.firstArrival().toEpochMilli();
+            for (InboundMessage m : batch.messages()) {
+                if (m.timestamp() != null) {
+                    lastAt = Math.max(lastAt, m.timestamp().toEpochMilli());
+                }
+            }
+            return lastAt + CUSTOMER_SERVICE_WINDOW.toMillis();
+        }
+
+        /** Sends the first open part, or finishes when none is left. */
+        private void sendNext() {
+            int index = -1;
+            for (int i = 0; i < parts.size(); i++) {
+                if (parts.get(i).open()) {
+                    index = i;
+                    break;
+                }
+            }
+            if (index < 0) {
+                finishReply();
+                return;
+            }
+            OutboxPart part = parts.get(index);
+            long now = clock.millis();
+            if (now >= part.expiresAt()) {
+                store.markAbandoned(part.id(), "the customer-service window closed", now);
+                parts.set(index, with(part, OutboxPart.State.ABANDONED, null));
+                emit(new Event.ReplyExpired(key, part.text(), false));
+                sendError = new IllegalStateException("the customer-service window closed before the reply was sent");
+                sendNext();
+                return;
+            }
+            if (part.retryAt() > now) {
+                schedule(part.retryAt() - now, this::sendNext);
+                return;
+            }
+            int at = index;
+            CompletableFuture<SendResult> sent;
+            try {
+                sent = client.sendText(key.phoneNumberId(), Recipient.of(last.sender()), part.text(), null);
+            } catch (RuntimeException e) {
+                sent = CompletableFuture.failedFuture(e);
+            }
+            sent.whenCompleteAsync((result, error) -> guarded(() -> afterSend(at, result, error)), callbacks);
+        }
+
+        private void afterSend(int index, SendResult result, Throwable error) {
+            OutboxPart part = parts.get(index);
+            long now = clock.millis();
+            if (error == null) {
+                String wamid = result.messageIds().isEmpty() ? null : result.messageIds().get(0);
+                store.markSent(part.id(), wamid, now);
+                parts.set(index, with(part, OutboxPart.State.SENT, wamid));
+                sentIds.addAll(result.messageIds());
+                emit(new Event.ReplySent(key, result.messageIds(), part.text().length()));
+                sendNext();
+                return;
+            }
+            Throwable cause = Turns.unwrap(error);
+            if (cause instanceof WhatsAppApiException api && !api.isRetryable()) {
+                store.markAbandoned(part.id(), Turns.describeError(cause), now);
+                parts.set(index, with(part, OutboxPart.State.ABANDONED, null));
+                sendError = cause;
+                emit(new Event.SendFailed(key, part.text(), cause));
+                sendNext();
+                return;
+            }
+            int attempts = part.attempts() + 1;
+            long delay = Math.min(sendInitialBackoff.toMillis() << Math.min(attempts - 1, 20),
+                    sendMaxBackoff.toMillis());
+            store.markAttempt(part.id(), now + delay, Turns.describeError(cause), false);
+            parts.set(index, new OutboxPart(part.id(), part.key(), part.index(), part.text(), part.state(), null,
+                    attempts, now + delay, part.expiresAt()));
+            emit(new Event.SendDelayed(key, attempts, Duration.ofMillis(delay), cause));
+            schedule(delay, this::sendNext);
+        }
+
+        /** Every part sent or given up: log the reply, append the history, settle the credit, done. */
+        private void finishReply() {
+            boolean sent = !sentIds.isEmpty();
+            String text = parts.isEmpty() ? "" : parts.get(0).text();
+            if (userId != null && sessionId != null) {
+                chatLog.log(key, List.of(outboundEntry(text, sent ? null : sendError)));
+            }
+            if (REPLY_AI.equals(progress.replyKind()) && sessionId != null) {
+                List<ChatTurn> turns = new ArrayList<>(2);
+                Instant askedAt = last.timestamp() != null ? last.timestamp() : clock.instant();
+                turns.add(new ChatTurn(ChatTurn.Role.USER, Turns.userTurn(aiMessages, settings.maxBatchChars()), askedAt));
+                if (sent) {
+                    turns.add(new ChatTurn(ChatTurn.Role.ASSISTANT, text, clock.instant()));
+                }
+                appendHistory(turns);
+            }
+            if (REPLY_AI.equals(progress.replyKind()) && sent) {
+                commit();
+            } else {
+                refund();
+            }
+            progress = progress.at(BurstProgress.Stage.SENT);
+            store.saveProgress(claim, progress);
+            done.complete(null);
         }
 
         private void markRead() {
@@ -473,7 +717,7 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
 
         private void appendHistory(List<ChatTurn> turns) {
             try {
-                sessionStore.append(session.id(), turns);
+                sessionStore.append(sessionId, turns);
             } catch (RuntimeException e) {
                 emit(new Event.SpiFailed("SessionStore", key, e, 1, false));
             }
@@ -491,9 +735,14 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         }
 
         private void refund() {
-            if (reservation != null) {
+            CreditGate.Reservation r = reservation;
+            if (r == null && progress.reservationId() != null && userId != null) {
+                // a takeover: the reservation was made by the previous owner, under the same key
+                r = new CreditGate.Reservation(progress.reservationId(), userId, 1);
+            }
+            if (r != null) {
                 try {
-                    creditGate.refund(reservation);
+                    creditGate.refund(r);
                 } catch (RuntimeException e) {
                     emit(new Event.SpiFailed("CreditGate", key, e, 1, false));
                 }
@@ -505,7 +754,7 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             Instant now = clock.instant();
             List<ChatLogEntry> entries = new ArrayList<>(batch.size());
             for (InboundMessage m : batch.messages()) {
-                entries.add(new ChatLogEntry(messageKey(m), session.id(), userId, ChatLogEntry.CHANNEL_WHATSAPP,
+                entries.add(new ChatLogEntry(messageKey(m), sessionId, userId, ChatLogEntry.CHANNEL_WHATSAPP,
                         key.phoneNumberId(), m.sender().waId(), m.sender().userId(), ChatLogEntry.Direction.INBOUND,
                         m.id(), List.of(), m.type(), Turns.describe(m), m.timestamp() != null ? m.timestamp() : now,
                         now, null, null, null, null, null));
@@ -513,18 +762,24 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             return entries;
         }
 
-        private ChatLogEntry outboundEntry(String text, AiReply aiReply, SendResult result, Throwable error) {
+        private ChatLogEntry outboundEntry(String text, Throwable error) {
             Instant now = clock.instant();
-            List<String> ids = result == null ? List.of() : result.messageIds();
-            return new ChatLogEntry(replyKey, session.id(), userId, ChatLogEntry.CHANNEL_WHATSAPP,
+            List<String> ids = List.copyOf(sentIds);
+            String model = aiReply != null ? aiReply.model() : progress.model();
+            int prompt = aiReply != null ? aiReply.promptTokens() : progress.promptTokens();
+            int completion = aiReply != null ? aiReply.completionTokens() : progress.completionTokens();
+            return new ChatLogEntry(replyKey, sessionId, userId, ChatLogEntry.CHANNEL_WHATSAPP,
                     key.phoneNumberId(), last.sender().waId(), last.sender().userId(),
                     ChatLogEntry.Direction.OUTBOUND, ids.isEmpty() ? null : ids.get(0), ids, "text", text, now, now,
-                    aiReply == null ? null : aiReply.model(),
-                    aiReply == null || aiReply.promptTokens() < 0 ? null : aiReply.promptTokens(),
-                    aiReply == null || aiReply.completionTokens() < 0 ? null : aiReply.completionTokens(),
+                    model, prompt < 0 ? null : prompt, completion < 0 ? null : completion,
                     aiReply == null ? null : aiReply.cost(),
                     error == null ? null : Turns.describeError(error));
         }
+    }
+
+    private static OutboxPart with(OutboxPart p, OutboxPart.State state, String wamid) {
+        return new OutboxPart(p.id(), p.key(), p.index(), p.text(), state, wamid, p.attempts(), p.retryAt(),
+                p.expiresAt());
     }
 
     /** Sends {@code text} to the sender of {@code to}; reports a failure as {@link Event.SendFailed}. */
@@ -589,9 +844,14 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         private ScheduledExecutorService scheduler;
         private Executor workers;
         private int workerThreads = 16;
-        private PendingStore pendingStore;
-        private int spiMaxAttempts = 5;
+        private StateStore stateStore;
         private Duration spiInitialBackoff = Duration.ofSeconds(1);
+        private Duration spiMaxBackoff = Duration.ofMinutes(1);
+        private Duration slowNoticeAfter = Duration.ofMinutes(5);
+        private Duration sendInitialBackoff = Duration.ofSeconds(2);
+        private Duration sendMaxBackoff = Duration.ofMinutes(1);
+        private Duration lease = Duration.ofSeconds(30);
+        private String owner;
         private int chatLogQueueCapacity = 10_000;
         private Duration chatLogInitialBackoff = Duration.ofSeconds(1);
         private Duration chatLogMaxBackoff = Duration.ofMinutes(5);
@@ -693,29 +953,69 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             return this;
         }
 
-        /** Where pending messages wait; default an in-memory store with the {@link #bufferPolicy(BufferPolicy) buffer policy}. */
-        public Builder pendingStore(PendingStore store) {
-            this.pendingStore = Objects.requireNonNull(store, "pendingStore");
-            return this;
-        }
-
         /**
-         * How often a burst is tried when UserMapper, SessionStore or CreditGate fail, and the first
-         * backoff (doubled each time); defaults 5 attempts from 1 s (waits 1, 2, 4, 8 s).
+         * Where pending messages, claims, the outbox and deferred log entries live; default an
+         * {@link InMemoryStateStore} with the {@link #bufferPolicy buffer policy} (closed with the engine). A given
+         * store's own buffer policy applies, and it stays the caller's.
          */
-        public Builder spiRetry(int maxAttempts, Duration initialBackoff) {
-            if (maxAttempts <= 0 || initialBackoff.isNegative() || initialBackoff.isZero()) {
-                throw new IllegalArgumentException("spiRetry needs a positive attempt count and backoff, was "
-                        + maxAttempts + " and " + initialBackoff);
-            }
-            this.spiMaxAttempts = maxAttempts;
-            this.spiInitialBackoff = initialBackoff;
+        public Builder stateStore(StateStore store) {
+            this.stateStore = Objects.requireNonNull(store, "stateStore");
             return this;
         }
 
         /**
-         * Chat-log entries kept while the logger fails, and the backoff between retries (doubled up to
-         * {@code maxBackoff}); defaults 10,000 entries, 1 s to 5 min.
+         * How a burst waits while UserMapper, SessionStore, CreditGate or the state store fail: retried
+         * with a backoff from {@code initialBackoff}, doubled up to {@code maxBackoff}, for as long as
+         * it takes; after {@code slowNoticeAfter} the user is told once that it is slow. Defaults 1 s,
+         * 1 min, 5 min.
+         */
+        public Builder spiRetry(Duration initialBackoff, Duration maxBackoff, Duration slowNoticeAfter) {
+            if (initialBackoff.isNegative() || initialBackoff.isZero() || maxBackoff.compareTo(initialBackoff) < 0
+                    || slowNoticeAfter.isNegative()) {
+                throw new IllegalArgumentException("spiRetry needs a positive initial backoff, maxBackoff >= "
+                        + "initialBackoff and a non-negative slowNoticeAfter, was " + initialBackoff + ", "
+                        + maxBackoff + ", " + slowNoticeAfter);
+            }
+            this.spiInitialBackoff = initialBackoff;
+            this.spiMaxBackoff = maxBackoff;
+            this.slowNoticeAfter = slowNoticeAfter;
+            return this;
+        }
+
+        /**
+         * The backoff between attempts to send a reply after the client's own retries failed,
+         * doubled up to {@code maxBackoff}; a reply is tried until sent or until WhatsApp's 24-hour
+         * customer-service window closes. Defaults 2 s to 1 min.
+         */
+        public Builder sendRetry(Duration initialBackoff, Duration maxBackoff) {
+            if (initialBackoff.isNegative() || initialBackoff.isZero() || maxBackoff.compareTo(initialBackoff) < 0) {
+                throw new IllegalArgumentException("sendRetry needs a positive initial backoff and maxBackoff >= "
+                        + "initialBackoff, was " + initialBackoff + " and " + maxBackoff);
+            }
+            this.sendInitialBackoff = initialBackoff;
+            this.sendMaxBackoff = maxBackoff;
+            return this;
+        }
+
+        /** How long a claimed burst stays this engine's without renewal; default 30 s (renewed every 10 s). */
+        public Builder lease(Duration lease) {
+            if (lease.toMillis() < 3) {
+                throw new IllegalArgumentException("lease must be at least 3 ms, was " + lease);
+            }
+            this.lease = lease;
+            return this;
+        }
+
+        /** This instance's id in the state store's claims; default the process id and a random suffix. */
+        public Builder owner(String owner) {
+            this.owner = Objects.requireNonNull(owner, "owner");
+            return this;
+        }
+
+        /**
+         * Chat-log entries kept while the logger fails (by the default in-memory store; a given store
+         * has its own capacity), and the backoff between retries (doubled up to {@code maxBackoff});
+         * defaults 10,000 entries, 1 s to 5 min.
          */
         public Builder chatLogRetry(int queueCapacity, Duration initialBackoff, Duration maxBackoff) {
             if (queueCapacity <= 0 || initialBackoff.isNegative() || initialBackoff.isZero()

@@ -321,9 +321,53 @@ public interface Event {
     }
 
     /**
+     * A reply part could not be sent yet (the Graph API is down or asked to wait); it is tried again
+     * after {@code retryIn}, until it is sent or WhatsApp's customer-service window closes.
+     *
+     * @param attempt failed attempts so far
+     */
+    record SendDelayed(ConversationKey key, int attempt, Duration retryIn, Throwable error) implements Event {
+        public Severity severity() {
+            return attempt == 1 ? Severity.WARN : Severity.DEBUG;
+        }
+    }
+
+    /**
+     * A reply was given up because the user's 24-hour customer-service window closed before it could
+     * be sent; {@code templateSent} when the configured template went out instead. The text is
+     * included so nothing is lost.
+     */
+    record ReplyExpired(ConversationKey key, String text, boolean templateSent) implements Event {
+        public Severity severity() {
+            return Severity.ERROR;
+        }
+    }
+
+    /**
+     * Answering a burst failed in a way no step expected (a bug or a broken SPI); the apology was
+     * sent and the credit refunded.
+     */
+    record BurstFailed(ConversationKey key, Throwable error) implements Event {
+        public Severity severity() {
+            return Severity.ERROR;
+        }
+    }
+
+    /**
+     * The engine closed with bursts still claimed by it: they were released, their progress kept, for
+     * another instance or a restart to answer.
+     */
+    record BurstsReleased(int bursts) implements Event {
+        public Severity severity() {
+            return Severity.WARN;
+        }
+    }
+
+    /**
      * A storage SPI call failed.
      *
-     * @param spi which SPI ({@code UserMapper}, {@code SessionStore}, {@code ChatLogger}, {@code CreditGate})
+     * @param spi which SPI ({@code UserMapper}, {@code SessionStore}, {@code ChatLogger}, {@code CreditGate},
+     *            {@code StateStore})
      * @param attempt 1 for the first failure
      * @param willRetry whether the work is kept and retried
      */

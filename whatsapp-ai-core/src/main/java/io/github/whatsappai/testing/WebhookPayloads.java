@@ -229,6 +229,7 @@ public final class WebhookPayloads {
         private String recipientUserId;
         private Integer errorCode;
         private String errorTitle;
+        private String callbackData;
 
         StatusBuilder(String messageId, String status) {
             this.messageId = messageId;
@@ -252,6 +253,12 @@ public final class WebhookPayloads {
             return this;
         }
 
+        /** The {@code biz_opaque_callback_data} the send carried, echoed by Meta; default none. */
+        public StatusBuilder bizOpaqueCallbackData(String data) {
+            this.callbackData = data;
+            return this;
+        }
+
         /** Adds an {@code errors[]} item, as failed statuses carry. */
         public StatusBuilder error(int code, String title) {
             this.errorCode = code;
@@ -268,6 +275,9 @@ public final class WebhookPayloads {
             }
             if (recipientUserId != null) {
                 sb.append(",\"recipient_user_id\":").append(Wire.string(recipientUserId));
+            }
+            if (callbackData != null) {
+                sb.append(",\"biz_opaque_callback_data\":").append(Wire.string(callbackData));
             }
             if (errorCode != null) {
                 sb.append(",\"errors\":[{\"code\":").append(errorCode.intValue())

@@ -409,34 +409,49 @@ class ConversationEngineTest {
     }
 
     @Test
-    void aSessionStoreThatStaysDownEndsInTheUnavailableMessage() {
-        SessionStore down = new SessionStore() {
+    void storageDownForFiveMinutesTellsTheUserOnceAndAnswersWhenItIsBack() {
+        AtomicBoolean down = new AtomicBoolean(true);
+        SessionStore flaky = new SessionStore() {
             @Override
             public Session touch(ConversationKey key, String userId, Instant now, Duration idle, boolean forceNew) {
-                throw new IllegalStateException("connection refused");
+                if (down.get()) {
+                    throw new IllegalStateException("connection refused");
+                }
+                return sessions.touch(key, userId, now, idle, forceNew);
             }
 
             @Override
             public List<ChatTurn> history(String sessionId, int maxTurns) {
-                return List.of();
+                return sessions.history(sessionId, maxTurns);
             }
 
             @Override
             public void append(String sessionId, List<ChatTurn> turns) {
+                sessions.append(sessionId, turns);
             }
         };
-        ConversationEngine engine = engine(b -> b.sessionStore(down).spiRetry(3, Duration.ofSeconds(1)));
+        ai.thenReply("answered after the outage");
+        ai.thenReply("and the next burst");
+        ConversationEngine engine = engine(b -> b.sessionStore(flaky));
         engine.onMessage(text(ALICE, "q"));
         quiet();
         engine.onMessage(text(ALICE, "still there?"));
-        scheduler.advance(Duration.ofSeconds(1));
-        assertThat(client.texts()).isEmpty();
-        scheduler.advance(Duration.ofSeconds(2));
+        scheduler.advance(Duration.ofMinutes(4));
+        assertThat(client.texts()).as("not yet five minutes").isEmpty();
+        scheduler.advance(Duration.ofMinutes(2));
         assertThat(client.textBodies()).containsExactly(texts.temporarilyUnavailable());
-        assertThat(events(Event.SpiFailed.class)).extracting(Event.SpiFailed::willRetry).containsExactly(true, true, false);
+        scheduler.advance(Duration.ofMinutes(10));
+        assertThat(client.textBodies()).as("told once").containsExactly(texts.temporarilyUnavailable());
         assertThat(ai.callCount()).isZero();
+        assertThat(events(Event.SpiFailed.class)).allSatisfy(e -> {
+            assertThat(e.spi()).isEqualTo("SessionStore");
+            assertThat(e.willRetry()).isTrue();
+        });
 
-        scheduler.advance(Duration.ofSeconds(15));
+        down.set(false);
+        scheduler.advance(Duration.ofMinutes(1));
+        assertThat(client.textBodies()).containsExactly(texts.temporarilyUnavailable(), "answered after the outage",
+                "and the next burst");
         assertThat(events(Event.BatchFlushed.class)).as("the message sent meanwhile is the next burst").hasSize(2);
     }
 
@@ -519,7 +534,8 @@ class ConversationEngineTest {
     @Test
     void aFailedSendIsReportedWithTheTextLoggedAndRefunded() {
         InMemoryCreditGate credits = new InMemoryCreditGate(2);
-        client.failNextSends(new IllegalStateException("131047 re-engagement"));
+        client.failNextSends(new io.github.whatsappai.client.WhatsAppApiException(400, 131047, -1, "OAuthException",
+                "trace", "131047 re-engagement message", null, null));
         ai.thenReply("lost reply");
         ConversationEngine engine = engine(b -> b.creditGate(credits));
         engine.onMessage(text(ALICE, "q"));

@@ -83,6 +83,17 @@ final class SenderRateLimiter {
         return bucket.take(now, perMinute);
     }
 
+    /**
+     * Gives back a token taken by {@link #acquire} for a message that was not buffered after all (a
+     * redelivery the store recognised, or a delivery answered 503).
+     */
+    void refund(ConversationKey key) {
+        Bucket bucket = buckets.get(key);
+        if (bucket != null) {
+            bucket.refund(perMinute);
+        }
+    }
+
     /** How many buckets are kept; for tests. */
     int size() {
         return size.get();
@@ -120,6 +131,10 @@ final class SenderRateLimiter {
             this.tokens = capacity;
             this.refilledAt = now;
             this.usedAt = now;
+        }
+
+        synchronized void refund(int perMinute) {
+            tokens = Math.min(perMinute, tokens + 1);
         }
 
         synchronized boolean idleSince(long now, long idleNanos) {

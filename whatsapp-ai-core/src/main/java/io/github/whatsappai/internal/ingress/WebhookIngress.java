@@ -4,6 +4,10 @@ import java.util.function.LongSupplier;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.internal.TextSanitizer;
+import io.github.whatsappai.store.Appended;
+import io.github.whatsappai.store.Arrival;
+import io.github.whatsappai.store.StateStore;
+import io.github.whatsappai.store.StoreUnavailableException;
 import io.github.whatsappai.webhook.InboundHandler;
 import io.github.whatsappai.webhook.MalformedWebhookException;
 import io.github.whatsappai.webhook.WebhookParser;
@@ -27,10 +31,13 @@ import org.slf4j.LoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * Steps 1–4 of the flow on the request thread: GET handshake, POST signature over the raw bytes,
@@ -39,10 +46,17 @@ import java.util.concurrent.TimeUnit;
  * <p>Answers: handshake 200 with the challenge or 403; other methods 405; bodies over
  * {@link WebhookSettings#maxBodyBytes()} 413; a missing, malformed or wrong signature 401 (nothing
  * parsed); after {@link #close()} 503 for POST; every correctly signed POST 200, also when its JSON
- * is broken or it is not for us. The one exception: when the handler throws for a message (for
- * example because the engine is shutting down), that message is forgotten by the de-duplication
- * and the POST is answered 503, so Meta redelivers it; messages of the same POST that were handed
- * off are caught as duplicates then. Nothing is lost.
+ * is broken or it is not for us. The one exception: when a message could not be handed off, the
+ * POST is answered 503 so that Meta redelivers it, and nothing of it is remembered. Nothing is lost.
+ *
+ * <p>Two modes. With a {@link StateStore} (the conversation engine), the accepted messages of one
+ * delivery are recorded with ONE {@code append} (the store's ledger de-duplicates them, across
+ * instances for a shared store) and the POST is answered once that returned; a store that cannot
+ * commit makes it 503, with the rate tokens of its messages given back. Stale, rate-limited and
+ * non-conversational messages are recorded with {@code markSeen}, so redeliveries are recognised.
+ * Statuses echoing a reply part's {@code biz_opaque_callback_data} confirm that part in the store.
+ * With an {@link InboundHandler} instead, an in-memory de-duplication window serves, and each
+ * accepted message goes to the handler.
  *
  * <p>Thread-safe; every event listener exception is caught and logged.
  */
@@ -70,6 +84,9 @@ public final class WebhookIngress {
     private final StaleGuard staleGuard;
     private final MessageSanitizer sanitizer;
     private final SenderRateLimiter rateLimiter;
+    /** The state store, or {@code null} when accepted messages go to the handler. */
+    private final StateStore store;
+    private final Function<List<Arrival>, List<Appended>> appender;
     private volatile boolean closed;
 
     /**
@@ -79,7 +96,28 @@ public final class WebhookIngress {
      * @param handler receives accepted messages, or {@code null} to report them as events only
      * @param clock the time used by the stale guard, de-duplication window and rate limit
      */
-    public WebhookIngress(WebhookSettings webhook, GuardSettings guards, EventListener listener, InboundHandler handler, Clock clock) {
+    public WebhookIngress(WebhookSettings webhook, GuardSettings guards, EventListener listener, InboundHandler handler,
+                          Clock clock) {
+        this(webhook, guards, listener, handler, clock, null, null);
+    }
+
+    /**
+     * @param webhook the secrets, the numbers served and the body cap
+     * @param guards the limits of the guards
+     * @param listener receives every event; its exceptions are caught
+     * @param handler receives rate-limit notices, or {@code null}
+     * @param clock the time used by the stale guard and rate limit, and the arrival times
+     * @param store the ledger and the outbox's callback confirmations
+     * @param appender records one delivery's accepted messages ({@code ConversationEngine::append}): may
+     *                 throw {@link StoreUnavailableException} or {@link IllegalStateException} (closing)
+     */
+    public WebhookIngress(WebhookSettings webhook, GuardSettings guards, EventListener listener, InboundHandler handler,
+                          Clock clock, StateStore store, Function<List<Arrival>, List<Appended>> appender) {
+        if ((store == null) != (appender == null)) {
+            throw new IllegalArgumentException("the store and the appender go together");
+        }
+        this.store = store;
+        this.appender = appender;
         this.webhook = Objects.requireNonNull(webhook, "webhook");
         Objects.requireNonNull(guards, "guards");
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -188,32 +226,94 @@ public final class WebhookIngress {
                 foreignReported = reportForeign(error.business(), foreignReported);
             }
         }
+        boolean statusFailed = false;
         for (StatusUpdate status : delivery.statuses()) {
             if (isOurs(status.business())) {
-                receiveStatus(status);
+                statusFailed |= !receiveStatus(status);
             } else {
                 foreignReported = reportForeign(status.business(), foreignReported);
             }
         }
         Instant now = clock.instant();
-        boolean handOffFailed = false;
+        boolean handOffFailed = statusFailed;
+        List<Arrival> arrivals = null;
         for (InboundMessage message : delivery.messages()) {
             if (isOurs(message.business())) {
-                handOffFailed |= !receiveMessage(message, now);
+                if (arrivals == null && appender != null) {
+                    arrivals = new ArrayList<>(delivery.messages().size());
+                }
+                try {
+                    handOffFailed |= !receiveMessage(message, now, arrivals);
+                } catch (StoreUnavailableException e) {
+                    handOffFailed = true;
+                    emit(new Event.SpiFailed("StateStore", ConversationKey.of(message), e, 1, true));
+                }
             } else {
                 foreignReported = reportForeign(message.business(), foreignReported);
             }
         }
+        if (arrivals != null && !arrivals.isEmpty()) {
+            handOffFailed |= !appendAll(arrivals);
+        }
         return handOffFailed ? WebhookResponse.text(503, "Service Unavailable") : OK;
     }
 
-    private void receiveStatus(StatusUpdate status) {
-        if (status.messageId() != null
-                && !statusIds.firstSighting(status.messageId() + '\u0000' + status.rawStatus())) {
+    /**
+     * Records the delivery's accepted messages in one store call; returns {@code false} when that
+     * failed (the POST is answered 503 and their rate tokens are given back).
+     */
+    private boolean appendAll(List<Arrival> arrivals) {
+        List<Appended> results;
+        try {
+            results = appender.apply(arrivals);
+        } catch (StoreUnavailableException | IllegalStateException e) {
+            for (Arrival a : arrivals) {
+                rateLimiter.refund(a.key());
+            }
+            emit(new Event.SpiFailed("StateStore", arrivals.get(0).key(), e, 1, true));
+            return false;
+        }
+        for (int i = 0; i < results.size(); i++) {
+            Arrival arrival = arrivals.get(i);
+            Appended result = results.get(i);
+            if (result.accepted()) {
+                emit(new Event.MessageAccepted(result.key(), arrival.message().id(), arrival.message().type()));
+            } else {
+                rateLimiter.refund(arrival.key());
+                emit(new Event.DuplicateIgnored(arrival.message().id(), "message"));
+            }
+        }
+        return true;
+    }
+
+    /** Records an id that is not buffered; {@code false} (and reported) when it was seen before. */
+    private boolean firstSighting(String messageId, Instant now) {
+        boolean first = store == null ? messageIds.firstSighting(messageId) : store.markSeen(messageId, now.toEpochMilli());
+        if (!first) {
+            emit(new Event.DuplicateIgnored(messageId, "message"));
+        }
+        return first;
+    }
+
+    /** Returns {@code false} when a confirmation could not be stored (the POST is answered 503). */
+    private boolean receiveStatus(StatusUpdate status) {
+        String statusId = status.messageId() + '\u0000' + status.rawStatus();
+        if (status.messageId() != null && !statusIds.firstSighting(statusId)) {
             emit(new Event.DuplicateIgnored(status.messageId(), "status " + status.rawStatus()));
-            return;
+            return true;
+        }
+        if (store != null && status.bizOpaqueCallbackData() != null && status.messageId() != null
+                && status.status() != StatusUpdate.Status.FAILED && status.status() != StatusUpdate.Status.UNKNOWN) {
+            try {
+                store.confirmByCallback(status.bizOpaqueCallbackData(), status.messageId(), clock.millis());
+            } catch (StoreUnavailableException e) {
+                statusIds.forget(statusId);
+                emit(new Event.SpiFailed("StateStore", null, e, 1, true));
+                return false;
+            }
         }
         emit(new Event.StatusReceived(status));
+        return true;
     }
 
     /**
@@ -222,28 +322,37 @@ public final class WebhookIngress {
      * retries would otherwise lock a user out), and before the stale guard so a duplicate is
      * reported as what it is.
      *
+     * <p>With a store, the ledger is asked last (by the delivery's one {@code append}); a duplicate
+     * then gives its rate token back.
+     *
+     * @param toAppend where an accepted message goes when there is a store, else {@code null}
      * @return {@code false} only when the handler failed, so the POST must be redelivered
+     * @throws StoreUnavailableException when the store could not record a message that is not buffered
      */
-    private boolean receiveMessage(InboundMessage parsed, Instant now) {
+    private boolean receiveMessage(InboundMessage parsed, Instant now, List<Arrival> toAppend) {
         String problem = identity.problem(parsed);
         if (problem != null) {
             emit(new Event.MessageRejected(parsed.id(), parsed.sender().conversationId(), problem));
             return true;
         }
-        if (!messageIds.firstSighting(parsed.id())) {
-            emit(new Event.DuplicateIgnored(parsed.id(), "message"));
+        if (store == null && !firstSighting(parsed.id(), now)) {
             return true;
         }
         ConversationKey key = ConversationKey.of(parsed);
         // A message without a timestamp counts as sent now: it cannot be judged stale.
         Duration age = parsed.timestamp() == null ? null : staleGuard.staleAge(parsed.timestamp(), now);
         if (age != null) {
-            emit(new Event.StaleMessageIgnored(parsed.id(), key, age));
+            if (store == null || firstSighting(parsed.id(), now)) {
+                emit(new Event.StaleMessageIgnored(parsed.id(), key, age));
+            }
             return true;
         }
         InboundMessage message = sanitizer.sanitize(parsed, now);
         SenderRateLimiter.Decision decision = rateLimiter.acquire(key);
         if (decision != SenderRateLimiter.Decision.ALLOWED) {
+            if (store != null && !firstSighting(message.id(), now)) {
+                return true;
+            }
             boolean notify = decision == SenderRateLimiter.Decision.REFUSED_NOTIFY;
             emit(new Event.RateLimited(key, message.id(), notify));
             if (notify && handler != null) {
@@ -256,7 +365,15 @@ public final class WebhookIngress {
             return true;
         }
         if (isNonConversational(message)) {
+            if (store != null && !firstSighting(message.id(), now)) {
+                rateLimiter.refund(key);
+                return true;
+            }
             emit(new Event.NonConversationalMessage(message));
+            return true;
+        }
+        if (toAppend != null) {
+            toAppend.add(new Arrival(key, message, now.toEpochMilli()));
             return true;
         }
         if (handler != null) {
