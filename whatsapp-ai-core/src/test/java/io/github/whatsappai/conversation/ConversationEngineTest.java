@@ -643,4 +643,41 @@ class ConversationEngineTest {
         given.close();
         assertThat(scheduler.isShutdown()).isFalse();
     }
+
+    // ---- every way a burst ends sends something and reports it ----------------------------------
+
+    @Test
+    void anUnexpectedFailureIsReportedRefundedAndAnsweredWithTheApology() {
+        InMemoryCreditGate credits = new InMemoryCreditGate(2);
+        ai.thenAnswer(r -> {
+            throw new AssertionError("a bug in a responder");
+        });
+        ConversationEngine engine = engine(b -> b.creditGate(credits));
+        engine.onMessage(text(ALICE, "q"));
+        quiet();
+        assertThat(events(Event.BurstFailed.class)).singleElement()
+                .satisfies(e -> assertThat(e.error()).hasMessage("a bug in a responder"));
+        assertThat(client.textBodies()).containsExactly(texts.aiFailureApology());
+        assertThat(credits.balance(users.findByWaId(ALICE).orElseThrow())).as("refunded").isEqualTo(2);
+        assertThat(engine.pendingConversations()).isZero();
+    }
+
+    @Test
+    void aReplyThatCannotBeSentBeforeTheWindowClosesIsReportedWithItsText() {
+        InMemoryCreditGate credits = new InMemoryCreditGate(2);
+        ai.thenReply("too late");
+        io.github.whatsappai.client.WhatsAppApiException down = new io.github.whatsappai.client.WhatsAppApiException(
+                503, io.github.whatsappai.client.WhatsAppApiException.NO_CODE, -1, null, null, "down", null, null);
+        client.failNextSends(java.util.stream.Stream.generate(() -> down).limit(2000).toArray(Throwable[]::new));
+        ConversationEngine engine = engine(b -> b.creditGate(credits));
+        engine.onMessage(text(ALICE, "q"));
+        quiet();
+        scheduler.advance(Duration.ofHours(25));
+        assertThat(events(Event.ReplyExpired.class)).singleElement()
+                .satisfies(e -> assertThat(e.text()).isEqualTo("too late"));
+        assertThat(events(Event.ReplySent.class)).as("every attempt failed").isEmpty();
+        assertThat(credits.balance(users.findByWaId(ALICE).orElseThrow())).as("nothing sent: refunded").isEqualTo(2);
+        assertThat(chatLog.entries()).extracting(ChatLogEntry::content).containsExactly("q", "too late");
+        assertThat(engine.pendingConversations()).isZero();
+    }
 }

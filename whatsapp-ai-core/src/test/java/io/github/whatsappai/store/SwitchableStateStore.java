@@ -21,6 +21,10 @@ public final class SwitchableStateStore implements StateStore {
     public final AtomicBoolean down = new AtomicBoolean();
     /** Calls refused while down. */
     public final AtomicInteger refused = new AtomicInteger();
+    /** When set, reports the store as durable (engines sharing it then poll it, as instances share a database). */
+    public final AtomicBoolean durable = new AtomicBoolean();
+    /** Runs at the start of every {@link #append}, to force an interleaving; default none. */
+    public volatile Runnable beforeAppend;
 
     public SwitchableStateStore(StateStore delegate) {
         this.delegate = delegate;
@@ -45,11 +49,15 @@ public final class SwitchableStateStore implements StateStore {
 
     @Override
     public boolean isDurable() {
-        return delegate.isDurable();
+        return durable.get() || delegate.isDurable();
     }
 
     @Override
     public List<Appended> append(List<Arrival> arrivals) {
+        Runnable hook = beforeAppend;
+        if (hook != null) {
+            hook.run();
+        }
         check();
         return delegate.append(arrivals);
     }
