@@ -330,6 +330,13 @@ public interface Event {
         public Severity severity() {
             return attempt == 1 ? Severity.WARN : Severity.DEBUG;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "SendDelayed[key=" + key + ", attempt=" + attempt + ", retryIn=" + retryIn + ", error="
+                    + Redaction.describe(error) + "]";
+        }
     }
 
     /**
@@ -341,6 +348,12 @@ public interface Event {
         public Severity severity() {
             return Severity.ERROR;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "ReplyExpired[key=" + key + ", text=" + chars(text) + ", templateSent=" + templateSent + "]";
+        }
     }
 
     /**
@@ -350,6 +363,12 @@ public interface Event {
     record BurstFailed(ConversationKey key, Throwable error) implements Event {
         public Severity severity() {
             return Severity.ERROR;
+        }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "BurstFailed[key=" + key + ", error=" + Redaction.describe(error) + "]";
         }
     }
 
@@ -401,13 +420,20 @@ public interface Event {
     /**
      * A bounded part of the state store is full.
      *
-     * @param area what is full ({@code outbox}, ...)
+     * @param kind what is full ({@code outbox}, ...)
      * @param capacity its capacity
-     * @param consequence what happens now and what to do
+     * @param reason what happens now and what to do
      */
-    record StoreOverflow(String area, int capacity, String consequence) implements Event {
+    record StoreOverflow(String kind, int capacity, String reason) implements Event {
         public Severity severity() {
             return Severity.ERROR;
+        }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "StoreOverflow[kind=" + scrub(kind) + ", capacity=" + capacity + ", reason="
+                    + scrub(reason) + "]";
         }
     }
 
