@@ -445,7 +445,7 @@ public final class PostgresStateStore implements StateStore {
         Long[] dues = new Long[n];
         for (int i = 0; i < n; i++) {
             Due d = due.get(i);
-            List<Stored> burst = taken.getOrDefault(d.burst(), List.of());
+            List<Stored> burst = taken.getOrDefault(d.burst(), new ArrayList<>());
             burst.sort(Stored.ORDER);
             int left = Math.max(0, d.pending() - burst.size());
             phones[i] = d.key().phoneNumberId();
