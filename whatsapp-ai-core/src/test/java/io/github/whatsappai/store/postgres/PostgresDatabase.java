@@ -18,23 +18,41 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A fresh, empty PostgreSQL database per test on one embedded server per JVM (started on first use,
- * stopped when the test run ends), so each test costs one {@code CREATE DATABASE}. Register as an
- * instance field: {@code @RegisterExtension final PostgresDatabase db = new PostgresDatabase();}.
+ * A fresh PostgreSQL database per test on one embedded server per JVM (started on first use,
+ * stopped when the test run ends), so each test costs one {@code CREATE DATABASE}: empty, or copied
+ * from a template the store's schema was applied to once. Register as an instance field:
+ * {@code @RegisterExtension final PostgresDatabase db = PostgresDatabase.migrated();}.
  */
 final class PostgresDatabase implements BeforeEachCallback, AfterEachCallback {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static final String TEMPLATE = "store_template";
     private static EmbeddedPostgres server;
 
     private final List<HikariDataSource> pools = new ArrayList<>();
+    private final boolean migrated;
     private String database;
+
+    private PostgresDatabase(boolean migrated) {
+        this.migrated = migrated;
+    }
+
+    /** A database with the store's schema applied. */
+    static PostgresDatabase migrated() {
+        return new PostgresDatabase(true);
+    }
+
+    /** An empty database. */
+    static PostgresDatabase empty() {
+        return new PostgresDatabase(false);
+    }
 
     @Override
     public void beforeEach(ExtensionContext context) throws SQLException {
         EmbeddedPostgres pg = server(context);
         database = "store_" + COUNTER.incrementAndGet();
-        execute(pg.getPostgresDatabase(), "create database " + database + " template template0");
+        execute(pg.getPostgresDatabase(), "create database " + database + " template "
+                + (migrated ? TEMPLATE : "template0"));
     }
 
     @Override
@@ -84,6 +102,12 @@ final class PostgresDatabase implements BeforeEachCallback, AfterEachCallback {
                         .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start embedded PostgreSQL", e);
+            }
+            try {
+                execute(server.getPostgresDatabase(), "create database " + TEMPLATE + " template template0");
+                new PostgresSchemaMigrator(server.getDatabase("postgres", TEMPLATE)).migrate();
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot prepare the template database", e);
             }
             EmbeddedPostgres started = server;
             context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)

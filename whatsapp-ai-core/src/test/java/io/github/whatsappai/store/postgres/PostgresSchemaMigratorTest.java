@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PostgresSchemaMigratorTest {
 
     @RegisterExtension
-    final PostgresDatabase db = new PostgresDatabase();
+    final PostgresDatabase db = PostgresDatabase.empty();
 
     @Test
     void appliesEachVersionOnceAndKeepsOutOfPublic() throws Exception {

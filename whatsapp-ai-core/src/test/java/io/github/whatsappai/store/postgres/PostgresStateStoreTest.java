@@ -48,7 +48,7 @@ class PostgresStateStoreTest {
     static final long LEASE = 30_000;
 
     @RegisterExtension
-    final PostgresDatabase db = new PostgresDatabase();
+    final PostgresDatabase db = PostgresDatabase.migrated();
 
     private final List<StateStore> stores = new ArrayList<>();
     private DataSource pool;
@@ -200,9 +200,32 @@ class PostgresStateStoreTest {
             a.append(arrivals.subList(i, i + 200));
         }
         long now = T0 + 60_000;
-        Set<ConversationKey> claimed = ConcurrentHashMap.newKeySet();
-        AtomicInteger claims = new AtomicInteger();
-        AtomicInteger messages = new AtomicInteger();
+        Round first = claimConcurrently(now, conversations);
+        assertThat(first.claims.get()).isEqualTo(conversations);
+        assertThat(first.keys).hasSize(conversations);
+        assertThat(first.messages.get()).isEqualTo(2 * conversations);
+        assertThat(first.takeovers.get()).isZero();
+        assertThat(a.stats(now).inFlight()).isEqualTo(conversations);
+
+        // every lease runs out at once: 16 threads on two instances take each burst over exactly once
+        long later = now + LEASE;
+        Round second = claimConcurrently(later, conversations);
+        assertThat(second.claims.get()).isEqualTo(conversations);
+        assertThat(second.keys).hasSize(conversations);
+        assertThat(second.messages.get()).isEqualTo(2 * conversations);
+        assertThat(second.takeovers.get()).isEqualTo(conversations);
+    }
+
+    private static final class Round {
+        final Set<ConversationKey> keys = ConcurrentHashMap.newKeySet();
+        final AtomicInteger claims = new AtomicInteger();
+        final AtomicInteger messages = new AtomicInteger();
+        final AtomicInteger takeovers = new AtomicInteger();
+    }
+
+    /** 16 threads, half on each instance, claim in small batches until nothing is due at {@code now}. */
+    private Round claimConcurrently(long now, int expected) throws Exception {
+        Round round = new Round();
         ExecutorService threads = Executors.newFixedThreadPool(16);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<?>> done = new ArrayList<>();
@@ -211,17 +234,20 @@ class PostgresStateStoreTest {
             String owner = t % 2 == 0 ? "a" : "b";
             done.add(threads.submit(() -> {
                 start.await();
-                while (true) {
+                // bounded: a store that hands out a burst twice must not loop for ever
+                for (int i = 0; i < expected; i++) {
                     List<Claim> got = store.claimDue(now, 7, owner, now + LEASE);
                     if (got.isEmpty() && store.nextDeadline() > now) {
                         return null;
                     }
                     for (Claim c : got) {
-                        claims.incrementAndGet();
-                        messages.addAndGet(c.batch().size());
-                        claimed.add(c.batch().key());
+                        round.claims.incrementAndGet();
+                        round.messages.addAndGet(c.batch().size());
+                        round.takeovers.addAndGet(c.takeovers());
+                        round.keys.add(c.batch().key());
                     }
                 }
+                return null;
             }));
         }
         start.countDown();
@@ -229,10 +255,7 @@ class PostgresStateStoreTest {
             f.get(60, TimeUnit.SECONDS);
         }
         threads.shutdown();
-        assertThat(claims.get()).isEqualTo(conversations);
-        assertThat(claimed).hasSize(conversations);
-        assertThat(messages.get()).isEqualTo(2 * conversations);
-        assertThat(a.stats(now).inFlight()).isEqualTo(conversations);
+        return round;
     }
 
     @Test
