@@ -319,7 +319,7 @@ public final class PostgresStateStore implements StateStore {
         }
         return sql.tx("claim due bursts", c -> {
             List<Claim> out = new ArrayList<>();
-            takeOver(c, now, max, owner, leaseUntil, out);
+            takeOver(c, now, all, max, owner, leaseUntil, out);
             if (out.size() < max) {
                 claimFresh(c, now, dueBy, max - out.size(), owner, leaseUntil, all, out);
             }
@@ -328,7 +328,8 @@ public final class PostgresStateStore implements StateStore {
     }
 
     /** Bursts whose lease ran out (or that were released): a new claim on the same burst and progress. */
-    private void takeOver(Connection c, long now, int max, String owner, long leaseUntil, List<Claim> out)
+    private void takeOver(Connection c, long now, boolean released, int max, String owner, long leaseUntil,
+                          List<Claim> out)
             throws SQLException {
         record Expired(ConversationKey key, String burst, int takeovers, long first, long deadline,
                        BurstProgress progress) {
@@ -337,10 +338,11 @@ public final class PostgresStateStore implements StateStore {
         try (PreparedStatement p = sql.prepare(c, "select phone_number_id, user_key, burst_id, takeovers,"
                 + " burst_first_arrival, burst_deadline, stage, user_id, session_id, reservation_id, reply_kind,"
                 + " model, prompt_tokens, completion_tokens from " + T + "conversation"
-                + " where burst_id is not null and lease_until <= ? order by lease_until limit ?"
-                + " for update skip locked")) {
+                + " where burst_id is not null and (lease_until <= ? or (? and claim_id is null))"
+                + " order by lease_until limit ? for update skip locked")) {
             p.setLong(1, now);
-            p.setInt(2, max);
+            p.setBoolean(2, released);
+            p.setInt(3, max);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     expired.add(new Expired(new ConversationKey(rs.getString(1), rs.getString(2)),
@@ -636,7 +638,21 @@ public final class PostgresStateStore implements StateStore {
     @Override
     public List<OutboxPart> outbox(Claim claim) {
         String burst = burstOf(claim);
-        return sql.tx("read a reply's parts", c -> outbox(c, burst));
+        List<OutboxPart> parts = sql.tx("read a reply's parts", c -> {
+            try (PreparedStatement p = sql.prepare(c, "select 1 from " + T + "conversation where claim_id = ?")) {
+                p.setString(1, claim.id());
+                try (ResultSet rs = p.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                }
+            }
+            return outbox(c, burst);
+        });
+        if (parts == null) {
+            throw new ClaimLostException(claim.id());
+        }
+        return parts;
     }
 
     private List<OutboxPart> outbox(Connection c, String burst) throws SQLException {
