@@ -37,10 +37,12 @@ import java.util.concurrent.atomic.LongAdder;
  * </ol>
  * Run: {@code ./mvnw -B -q -Pbench -pl whatsapp-ai-core test-compile exec:exec
  * -Dbench.main=io.github.whatsappai.bench.PostgresStateStoreBench -Dbench.args="10"} (seconds per
- * append run).
+ * append run; 0 runs the hand-off only).
  */
 public final class PostgresStateStoreBench {
 
+    private static final LongAdder CALLS = new LongAdder();
+    private static final LongAdder CALL_NANOS = new LongAdder();
     private static final BusinessNumber BUSINESS = new BusinessNumber("waba", "106540352242922", "15550000000");
 
     private PostgresStateStoreBench() {
@@ -49,10 +51,15 @@ public final class PostgresStateStoreBench {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "200").start()) {
-            for (int threads : new int[] {1, 8, 64}) {
-                appendRun(pg, threads, seconds);
+            if (seconds > 0) {
+                for (int threads : new int[] {1, 8, 64}) {
+                    appendRun(pg, threads, seconds);
+                }
             }
-            handOff(pg, 10_000);
+            handOff(pg, 10_000, "warm-up"); // a running server's JIT has compiled the claim path
+            CALLS.reset();
+            CALL_NANOS.reset();
+            handOff(pg, 10_000, "measured");
         }
     }
 
@@ -130,21 +137,29 @@ public final class PostgresStateStoreBench {
         }
     }
 
-    private static void handOff(EmbeddedPostgres pg, int conversations) throws Exception {
-        String db = freshDatabase(pg, "bench_handoff");
+    private static void handOff(EmbeddedPostgres pg, int conversations, String label) throws Exception {
+        String db = freshDatabase(pg, "bench_handoff_" + label.replace('-', '_'));
         BufferPolicy policy = new BufferPolicy(Duration.ofSeconds(3), Duration.ofSeconds(60), 20);
         try (HikariDataSource ds = pool(pg, db, 16);
              StateStore one = PostgresStateStore.builder(ds).policy(policy).notifications(false).build();
              StateStore two = PostgresStateStore.builder(ds).policy(policy).notifications(false).migrate(false).build()) {
-            // arrivals spread over one second: due between base + 3 s and base + 4 s
-            long base = System.currentTimeMillis() + 2_000;
+            // arrivals spread over one second, far enough ahead that appending them all ends first;
+            // then every due time moves so that they fall due between 2 s and 3 s from now
+            long base = System.currentTimeMillis() + 600_000;
             List<Arrival> batch = new ArrayList<>();
             for (int i = 0; i < conversations; i++) {
-                batch.add(arrival("48" + (1_000_000 + i), "wamid.H" + i, base + (i * 1000L) / conversations));
+                batch.add(arrival("48" + (1_000_000 + i), "wamid.H" + label + i, base + (i * 1000L) / conversations));
                 if (batch.size() == 500) {
                     one.append(batch);
                     batch = new ArrayList<>();
                 }
+            }
+            if (!batch.isEmpty()) {
+                one.append(batch);
+            }
+            long shift = base + policy.window().toMillis() - (System.currentTimeMillis() + 2_000);
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+                s.executeUpdate("update whatsapp_ai.conversation set due_at = due_at - " + shift);
             }
             long[] lateness = new long[conversations];
             AtomicLong claimed = new AtomicLong();
@@ -155,9 +170,11 @@ public final class PostgresStateStoreBench {
             a.join();
             b.join();
             long[] sorted = Arrays.stream(lateness).sorted().toArray();
-            System.out.printf("hand-off: %d conversations due within 1 s, 2 instances: lateness p50 %d ms, p99 %d ms,"
-                    + " max %d ms%n", conversations, percentile(sorted, 0.50), percentile(sorted, 0.99),
+            System.out.printf("hand-off (%s): %d conversations due within 1 s, 2 instances: lateness p50 %d ms,"
+                    + " p99 %d ms, max %d ms%n", label, conversations, percentile(sorted, 0.50), percentile(sorted, 0.99),
                     sorted[sorted.length - 1]);
+            System.out.printf("hand-off (%s): %d claimDue calls that claimed something, %.1f ms each on average%n",
+                    label, CALLS.sum(), CALL_NANOS.sum() / 1e6 / Math.max(1, CALLS.sum()));
         }
     }
 
@@ -166,8 +183,13 @@ public final class PostgresStateStoreBench {
         return new Thread(() -> {
             while (claimed.get() < total) {
                 long now = System.currentTimeMillis();
+                long started = System.nanoTime();
                 List<Claim> claims = store.claimDue(now, 200, owner, now + 30_000);
                 long at = System.currentTimeMillis();
+                if (!claims.isEmpty()) {
+                    CALLS.increment();
+                    CALL_NANOS.add(System.nanoTime() - started);
+                }
                 for (Claim c : claims) {
                     int i = (int) claimed.getAndIncrement();
                     lateness[i] = at - c.batch().deadline().toEpochMilli();
