@@ -1,6 +1,5 @@
 package io.github.whatsappai.store.postgres;
 
-import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.store.Batch;
 import io.github.whatsappai.store.BufferPolicy;
 import io.github.whatsappai.spi.ChatLogEntry;
@@ -46,8 +45,8 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * StateStore store = PostgresStateStore.builder(dataSource)
- *         .policy(BufferPolicy.from(config))
- *         .ledgerRetention(config.maxMessageAge().plusHours(1))
+ *         .policy(config.buffer())
+ *         .ledgerRetention(config.guards().maxMessageAge().plusHours(1))
  *         .build();                       // applies the schema whatsapp_ai unless .migrate(false)
  * }</pre>
  *
@@ -1111,12 +1110,6 @@ public final class PostgresStateStore implements StateStore {
         public Builder policy(BufferPolicy policy) {
             this.policy = Objects.requireNonNull(policy, "policy");
             return this;
-        }
-
-        /** Policy and ledger retention (maximum message age plus one hour) from the SDK's configuration. */
-        public Builder config(WhatsAppAiConfig config) {
-            policy(config.buffer());
-            return ledgerRetention(config.guards().maxMessageAge().plusHours(1));
         }
 
         /** How long message ids are remembered; at least the maximum message age. Default 48 h. */
