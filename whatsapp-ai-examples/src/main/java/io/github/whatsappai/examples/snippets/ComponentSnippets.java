@@ -27,6 +27,8 @@ import io.github.whatsappai.spi.ChatLogger;
 import io.github.whatsappai.spi.CreditGate;
 import io.github.whatsappai.spi.SessionStore;
 import io.github.whatsappai.spi.UserMapper;
+import io.github.whatsappai.store.StateStore;
+import io.github.whatsappai.store.postgres.PostgresStateStore;
 import io.github.whatsappai.webhook.model.Sender;
 
 import java.net.http.HttpClient;
@@ -101,5 +103,22 @@ final class ComponentSnippets {
         ChatLogger log = new SupabaseChatLogger(supabase);   // POST /rest/v1/chat_logs?on_conflict=idempotency_key
         UserMapper users = new SupabaseUserMapper(supabase); // POST /rest/v1/rpc/whatsapp_ai_find_or_create_user
         // end::storage-supabase[]
+    }
+
+    static void postgresStateStore(WhatsAppAiConfig config, HikariDataSource db) {
+        // tag::storage-state-store[]
+        StateStore store = PostgresStateStore.builder(db)        // any javax.sql.DataSource; a pool
+                .policy(config.buffer())                         // the SDK's buffer policy (same on every instance)
+                .ledgerRetention(config.guards().maxMessageAge().plusHours(1))
+                .build();                                        // applies the schema whatsapp_ai (see below)
+        // end::storage-state-store[]
+        store.close();
+    }
+
+    static void postgresStateStoreMigratedElsewhere(WhatsAppAiConfig config, HikariDataSource db) {
+        // tag::storage-state-store-flyway[]
+        StateStore store = PostgresStateStore.builder(db).policy(config.buffer()).migrate(false).build();
+        // end::storage-state-store-flyway[]
+        store.close();
     }
 }
