@@ -581,4 +581,34 @@ public interface Event {
             return "KnowledgeBaseLoadFailed[source=" + scrub(source) + ", reason=" + scrub(reason) + "]";
         }
     }
+
+    /**
+     * Passages of a knowledge-base version were turned into vectors: {@code embedded} of
+     * {@code total} so far ({@code reused} came from the vector cache and cost nothing). Sent after
+     * each batch of a long document and once at the end.
+     */
+    record KnowledgeBaseEmbeddingProgress(int embedded, int reused, int total) implements Event {
+        public Severity severity() {
+            return embedded == total ? Severity.INFO : Severity.DEBUG;
+        }
+    }
+
+    /**
+     * The embedder failed. While indexing: passages embedded before keep their last good vectors
+     * and the rest are searched lexically only. While searching ({@code duringSearch}): that
+     * query is answered by lexical retrieval alone. Sent when the embedder stops working, not for
+     * each failed call.
+     */
+    record KnowledgeBaseEmbeddingFailed(String reason, boolean duringSearch) implements Event {
+        public Severity severity() {
+            return Severity.WARN;
+        }
+    }
+
+    /** The embedder works again after a {@link KnowledgeBaseEmbeddingFailed}: hybrid retrieval is back. */
+    record KnowledgeBaseEmbeddingRecovered() implements Event {
+        public Severity severity() {
+            return Severity.INFO;
+        }
+    }
 }

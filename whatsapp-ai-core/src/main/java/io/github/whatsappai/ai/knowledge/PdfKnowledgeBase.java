@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -78,6 +79,10 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
 
     /** Query terms beyond this many are ignored (a long message is still searched by its start). */
     private static final int MAX_QUERY_TERMS = 256;
+    /** Query text beyond this is not embedded (models read a few hundred tokens at most). */
+    private static final int MAX_QUERY_EMBEDDING_CHARS = 2_000;
+    /** Most candidates {@link #searchWithinBudget} ranks. */
+    private static final int MAX_BUDGET_CANDIDATES = 200;
     private static final Logger LOG = LoggerFactory.getLogger(PdfKnowledgeBase.class);
 
     /**
@@ -97,10 +102,11 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
     }
 
     /** An index and the passages it numbers; replaced as a whole. */
-    private record Snapshot(Bm25Index index, String[] sources, int[] pages, String[] texts, Stats stats) {
+    private record Snapshot(Bm25Index index, VectorIndex vectors, String[] sources, int[] documents, int[] pages,
+                            String[] texts, Stats stats) {
 
-        static final Snapshot EMPTY = new Snapshot(new Bm25Index.Builder().build(), new String[0], new int[0],
-                new String[0], new Stats(0, 0, 0, null));
+        static final Snapshot EMPTY = new Snapshot(new Bm25Index.Builder().build(), VectorIndex.EMPTY, new String[0],
+                new int[0], new int[0], new String[0], new Stats(0, 0, 0, null));
     }
 
     private final List<String> sources;
@@ -114,6 +120,11 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
     /** The waits before a source that has never loaded is tried again: doubling up to the refresh interval. */
     private final Backoff retryBackoff;
     private final TextAnalyzer analyzer = TextAnalyzer.standard();
+    /** Null without an embedder: lexical retrieval only. */
+    private final Embedder embedder;
+    /** Guarded by refreshLock; null without an embedder. */
+    private final PassageVectors passageVectors;
+    private final AtomicBoolean queryEmbeddingFailing = new AtomicBoolean();
 
     private final ReentrantLock refreshLock = new ReentrantLock();
     /** Guarded by refreshLock. */
@@ -137,6 +148,8 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
         this.injectedScheduler = b.scheduler;
         this.clock = b.clock;
         this.listener = b.listener;
+        this.embedder = b.embedder;
+        this.passageVectors = b.embedder == null ? null : new PassageVectors(b.embedder, this::emit);
         this.refreshInterval = b.refreshInterval;
         Duration firstRetry = b.retryDelay.compareTo(b.refreshInterval) > 0 ? b.refreshInterval : b.retryDelay;
         this.retryBackoff = Backoff.exponential(firstRetry, b.refreshInterval).withJitter(Backoff.Jitter.NONE);
@@ -195,7 +208,8 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
             for (String source : sources) {
                 changed |= refreshSource(source);
             }
-            if (changed || snapshot == Snapshot.EMPTY && !loaded.isEmpty()) {
+            boolean vectorsMissing = passageVectors != null && snapshot.vectors().missing() > 0;
+            if (changed || vectorsMissing || snapshot == Snapshot.EMPTY && !loaded.isEmpty()) {
                 snapshot = buildSnapshot();
             }
             return snapshot.stats();
@@ -206,25 +220,116 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
 
     /**
      * The best passages for {@code query}, best first, at most {@code limit}; empty before the first
-     * load, for a blank query or when no passage shares a term with it. Never blocks on a refresh.
+     * load, for a blank query or when nothing matches. With an embedder, the BM25 ranking and the
+     * vector ranking are fused by reciprocal rank ({@link HybridRanking}); the score is then the
+     * fused score. Never blocks on a refresh.
      */
     @Override
     public List<Passage> search(String query, int limit) {
-        if (query == null || limit <= 0) {
+        if (query == null || limit <= 0 || query.isBlank()) {
             return List.of();
         }
         Snapshot s = snapshot;
+        List<Ranked> ranked = rank(s, query, limit);
+        List<Passage> out = new ArrayList<>(ranked.size());
+        for (Ranked r : ranked) {
+            int d = r.doc();
+            out.add(new Passage(s.sources()[d], s.pages()[d], s.texts()[d], r.score()));
+        }
+        return out;
+    }
+
+    /**
+     * The best passages for {@code query} whose texts together fit in {@code maxChars}, best first.
+     * Candidates are taken in rank order until the budget is full; two passages that follow each
+     * other in one document are joined into one, the text they share (the chunk overlap) written
+     * once and counted once, so an answer that spans a passage boundary arrives whole and no
+     * character of the budget is spent twice. A joined passage keeps the page where it starts and
+     * the better score. One that no longer fits is skipped so a shorter one after it may still fit.
+     */
+    @Override
+    public List<Passage> searchWithinBudget(String query, int maxChars) {
+        if (query == null || maxChars <= 0 || query.isBlank()) {
+            return List.of();
+        }
+        Snapshot s = snapshot;
+        int candidates = Math.min(MAX_BUDGET_CANDIDATES, maxChars / 100 + 10);
+        List<Ranked> ranked = rank(s, query, candidates);
+        BudgetFill fill = new BudgetFill(maxChars, s.texts(), s.documents());
+        for (Ranked r : ranked) {
+            fill.offer(r.doc(), r.score());
+        }
+        List<Passage> out = new ArrayList<>();
+        for (BudgetFill.Group g : fill.groups()) {
+            out.add(new Passage(s.sources()[g.first()], s.pages()[g.first()], g.text(), g.score()));
+        }
+        return out;
+    }
+
+    private record Ranked(int doc, double score) {
+    }
+
+    private List<Ranked> rank(Snapshot s, String query, int limit) {
         List<String> terms = analyzer.terms(query);
         if (terms.size() > MAX_QUERY_TERMS) {
             terms = terms.subList(0, MAX_QUERY_TERMS);
         }
-        List<Bm25Index.Hit> hits = s.index().search(terms, limit);
-        List<Passage> out = new ArrayList<>(hits.size());
-        for (Bm25Index.Hit hit : hits) {
-            int d = hit.doc();
-            out.add(new Passage(s.sources()[d], s.pages()[d], s.texts()[d], hit.score()));
+        float[] queryVector = s.vectors().present() > 0 ? embedQuery(query) : null;
+        if (queryVector == null || queryVector.length != s.vectors().dimension()) {
+            List<Bm25Index.Hit> hits = s.index().search(terms, limit);
+            List<Ranked> out = new ArrayList<>(hits.size());
+            for (Bm25Index.Hit hit : hits) {
+                out.add(new Ranked(hit.doc(), hit.score()));
+            }
+            return out;
+        }
+        int depth = Math.max(limit, HybridRanking.DEFAULT_DEPTH);
+        List<Bm25Index.Hit> lexical = s.index().search(terms, depth);
+        List<VectorIndex.Hit> dense = s.vectors().search(queryVector, depth);
+        int[] lexicalDocs = new int[lexical.size()];
+        for (int i = 0; i < lexicalDocs.length; i++) {
+            lexicalDocs[i] = lexical.get(i).doc();
+        }
+        int[] denseDocs = new int[dense.size()];
+        for (int i = 0; i < denseDocs.length; i++) {
+            denseDocs[i] = dense.get(i).doc();
+        }
+        List<Ranked> out = new ArrayList<>();
+        for (HybridRanking.Fused f : HybridRanking.fuse(lexicalDocs, denseDocs, limit)) {
+            out.add(new Ranked(f.doc(), f.score()));
         }
         return out;
+    }
+
+    /** The query's unit vector, or null (lexical only) when the embedder fails, reported once per outage. */
+    private float[] embedQuery(String query) {
+        if (embedder == null) {
+            return null;
+        }
+        try {
+            List<float[]> out = embedder.embed(List.of(query.length() > MAX_QUERY_EMBEDDING_CHARS ? query.substring(0, MAX_QUERY_EMBEDDING_CHARS) : query));
+            if (out == null || out.size() != 1 || out.get(0) == null) {
+                throw new EmbeddingException("the embedder returned " + (out == null ? "nothing" : out.size()
+                        + " vectors") + " for one query");
+            }
+            float[] v = VectorIndex.normalized(out.get(0));
+            int expected = snapshot.vectors().dimension();
+            if (v.length != expected) {
+                throw new EmbeddingException("the embedder returned a query vector of " + v.length
+                        + " dimensions but the passages have " + expected
+                        + "; passages and queries must be embedded by the same model");
+            }
+            if (queryEmbeddingFailing.compareAndSet(true, false)) {
+                emit(new Event.KnowledgeBaseEmbeddingRecovered());
+            }
+            return v;
+        } catch (RuntimeException e) {
+            if (queryEmbeddingFailing.compareAndSet(false, true)) {
+                emit(new Event.KnowledgeBaseEmbeddingFailed((e.getMessage() == null ? e.getClass().getSimpleName()
+                        : e.getMessage()) + "; answering with lexical retrieval until the embedder works again", true));
+            }
+            return null;
+        }
     }
 
     /** Whether at least one source is loaded and searchable. */
@@ -321,27 +426,34 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
     private Snapshot buildSnapshot() {
         Bm25Index.Builder index = new Bm25Index.Builder();
         List<String> passageSources = new ArrayList<>();
+        List<Integer> passageDocuments = new ArrayList<>();
         List<Integer> passagePages = new ArrayList<>();
         List<String> passageTexts = new ArrayList<>();
         int pages = 0;
+        int documentNumber = 0;
         for (Map.Entry<String, Loaded> e : loaded.entrySet()) {
             Loaded doc = e.getValue();
             String name = displayName(e.getKey());
             List<String> titleTerms = analyzer.terms(doc.title());
             pages += doc.pages();
+            documentNumber++;
             for (TextChunker.Chunk chunk : doc.chunks()) {
                 index.add(titleTerms, analyzer.terms(chunk.text()));
                 passageSources.add(name);
+                passageDocuments.add(documentNumber);
                 passagePages.add(chunk.page());
                 passageTexts.add(chunk.text());
             }
         }
         int[] pageArray = new int[passagePages.size()];
+        int[] documentArray = new int[passagePages.size()];
         for (int i = 0; i < pageArray.length; i++) {
             pageArray[i] = passagePages.get(i);
+            documentArray[i] = passageDocuments.get(i);
         }
+        VectorIndex vectors = passageVectors == null ? VectorIndex.EMPTY : passageVectors.build(passageTexts);
         Stats stats = new Stats(loaded.size(), pages, passageTexts.size(), clock.instant());
-        return new Snapshot(index.build(), passageSources.toArray(String[]::new), pageArray,
+        return new Snapshot(index.build(), vectors, passageSources.toArray(String[]::new), documentArray, pageArray,
                 passageTexts.toArray(String[]::new), stats);
     }
 
@@ -394,8 +506,19 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
         private Duration fetchTimeout = DEFAULT_FETCH_TIMEOUT;
         private int passageChars = DEFAULT_PASSAGE_CHARS;
         private int overlapChars = DEFAULT_OVERLAP_CHARS;
+        private Embedder embedder;
 
         private Builder() {
+        }
+
+        /**
+         * Turns on hybrid retrieval: passages are embedded when a version is indexed (cached by
+         * content, so a refresh embeds only new text) and each query is embedded at search time;
+         * BM25 and vector rankings are fused. Default none: lexical retrieval only.
+         */
+        public Builder embedder(Embedder embedder) {
+            this.embedder = Objects.requireNonNull(embedder, "embedder");
+            return this;
         }
 
         /** Adds sources: {@code http(s)} URLs, file paths or {@code file:} URIs. Duplicates count once. */
