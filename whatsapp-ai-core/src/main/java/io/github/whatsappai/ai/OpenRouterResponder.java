@@ -55,7 +55,8 @@ import java.util.random.RandomGenerator;
  *   <li>Messages: the system prompt; then the history window (user/assistant turns, oldest first);
  *       then, when the knowledge base finds something, a user-role message holding the passages
  *       (source and page) fenced between {@code <knowledge>} markers as reference material without
- *       authority, within {@link Builder#knowledgeCharBudget(int)}; then the burst as one user
+ *       authority, filling {@link Builder#knowledgeCharBudget(int)} characters of passage text
+ *       through {@link KnowledgeBase#searchWithinBudget}; then the burst as one user
  *       turn ({@link AiRequest#userTurn()}). Neither user nor passage text is placed in a system message. The
  *       retrieval query is the burst's user turn plus the latest user turn of the history.</li>
  *   <li>{@code max_completion_tokens} carries the token limit: OpenRouter's API reference marks
@@ -122,8 +123,11 @@ public final class OpenRouterResponder implements AiResponder {
     public static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(10);
     /** Default longest server-requested delay ({@code Retry-After}) the responder is willing to wait. */
     public static final Duration DEFAULT_MAX_RETRY_AFTER = Duration.ofSeconds(30);
-    /** Default number of knowledge-base passages asked for. */
-    public static final int DEFAULT_PASSAGE_LIMIT = 5;
+    /**
+     * Default most passages in one prompt: 50, a safety cap only; the character budget is what
+     * limits the prompt ({@link KnowledgeBase#searchWithinBudget} fills it).
+     */
+    public static final int DEFAULT_PASSAGE_LIMIT = 50;
     /** Default character budget of the knowledge section. */
     public static final int DEFAULT_KNOWLEDGE_CHAR_BUDGET = KnowledgeBase.DEFAULT_PROMPT_CHARS;
     /** Default cap on a response body, in bytes. */
@@ -443,7 +447,10 @@ public final class OpenRouterResponder implements AiResponder {
             return this;
         }
 
-        /** How many passages to ask the knowledge base for; 0 disables retrieval. Default {@value #DEFAULT_PASSAGE_LIMIT}. */
+        /**
+         * The most passages put in one prompt, whatever the budget leaves; 0 disables retrieval.
+         * Default {@value #DEFAULT_PASSAGE_LIMIT}, which the character budget reaches first.
+         */
         public Builder passageLimit(int passageLimit) {
             if (passageLimit < 0) {
                 throw new IllegalArgumentException("passageLimit must not be negative, was " + passageLimit);

@@ -133,7 +133,7 @@ final class PromptAssembler {
             return List.of();
         }
         try {
-            List<Passage> found = knowledgeBase.search(retrievalQuery(request), passageLimit);
+            List<Passage> found = knowledgeBase.searchWithinBudget(retrievalQuery(request), charBudget);
             return found == null ? List.of() : found;
         } catch (RuntimeException e) {
             // A broken knowledge base must not cost the user their answer; the model answers without it.
@@ -144,13 +144,16 @@ final class PromptAssembler {
     }
 
     /**
-     * The delimited knowledge section for {@code passages}, best first, within the character
-     * budget (counted over the passage blocks including their headers); empty when no passage
-     * fits.
+     * The delimited knowledge section for {@code passages}, best first, at most
+     * {@code passageLimit} of them, within the character budget (counted over the passage texts;
+     * each block's source/page header is not counted); empty when no passage fits. A knowledge
+     * base that returns more than the budget has its last passage cut, or dropped when less than
+     * {@value #MIN_TRUNCATED_PASSAGE_CHARS} characters are left.
      */
     Knowledge knowledgeSection(List<Passage> passages) {
         StringBuilder blocks = new StringBuilder();
         int count = 0;
+        int textChars = 0;
         for (Passage passage : passages) {
             if (count == passageLimit) {
                 break;
@@ -162,7 +165,7 @@ final class PromptAssembler {
                     + (passage.page() > 0 ? " page=\"" + passage.page() + "\"" : "") + ">\n";
             String footer = "\n</passage>\n";
             String text = neutralise(passage.text().strip());
-            int room = charBudget - blocks.length() - header.length() - footer.length();
+            int room = charBudget - textChars;
             if (text.length() > room) {
                 if (room >= MIN_TRUNCATED_PASSAGE_CHARS) {
                     blocks.append(header).append(truncate(text, room - 1)).append('…').append(footer);
@@ -171,6 +174,7 @@ final class PromptAssembler {
                 break;
             }
             blocks.append(header).append(text).append(footer);
+            textChars += text.length();
             count++;
         }
         if (count == 0) {

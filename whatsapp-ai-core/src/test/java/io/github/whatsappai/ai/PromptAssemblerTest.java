@@ -19,43 +19,65 @@ class PromptAssemblerTest {
     private static final Instant AT = Instant.parse("2026-11-25T14:00:00Z");
 
     @Test
-    void passagesBeyondTheCharacterBudgetAreCutOrLeftOut() {
+    void theBudgetIsFilledWithWhatFitsNotAFixedNumberOfPassages() {
         String first = "a".repeat(300);
         String second = "b".repeat(1_000);
-        String third = "c".repeat(50);
-        KnowledgeBase kb = (q, limit) -> List.of(passage(first), passage(second), passage(third));
+        List<Passage> ranked = new ArrayList<>(List.of(passage(first), passage(second)));
+        for (int i = 0; i < 8; i++) {
+            ranked.add(passage(("p" + i + " ").repeat(10)));
+        }
+        KnowledgeBase kb = (q, limit) -> ranked.subList(0, Math.min(limit, ranked.size()));
 
-        PromptAssembler.Prompt prompt = new PromptAssembler("sys", kb, 5, 600).assemble(request("hi", List.of()));
+        PromptAssembler.Prompt prompt = new PromptAssembler("sys", kb, 50, 600).assemble(request("hi", List.of()));
 
+        // the 1,000-character passage does not fit and is skipped; all eight short ones after it do
         String knowledge = prompt.messages().get(1).content();
-        assertThat(prompt.passagesUsed()).isEqualTo(2);
-        assertThat(knowledge).contains(first).contains("b…").doesNotContain(second).doesNotContain("ccc");
-        String blocks = knowledge.substring(knowledge.indexOf("<knowledge>\n") + "<knowledge>\n".length(),
-                knowledge.lastIndexOf("</knowledge>"));
-        assertThat(blocks.length()).isLessThanOrEqualTo(600);
+        assertThat(prompt.passagesUsed()).isEqualTo(9);
+        assertThat(knowledge).contains(first).doesNotContain("bbb").contains("p7 p7");
     }
 
     @Test
-    void aPassageThatDoesNotFitTheRemainingRoomIsDroppedWhenTooLittleIsLeft() {
-        KnowledgeBase kb = (q, limit) -> List.of(passage("a".repeat(520)), passage("b".repeat(500)));
+    void aKnowledgeBaseThatIgnoresTheBudgetIsCutToItOrDroppedWhenTooLittleIsLeft() {
+        String first = "a".repeat(300);
+        String second = "b".repeat(1_000);
+        KnowledgeBase overfull = new KnowledgeBase() {
+            @Override
+            public List<Passage> search(String query, int limit) {
+                return List.of(passage(first), passage(second), passage("c".repeat(50)));
+            }
 
-        PromptAssembler.Prompt prompt = new PromptAssembler("sys", kb, 5, 600).assemble(request("hi", List.of()));
+            @Override
+            public List<Passage> searchWithinBudget(String query, int maxChars) {
+                return search(query, 3);
+            }
+        };
+        PromptAssembler.Prompt prompt = new PromptAssembler("sys", overfull, 50, 600).assemble(request("hi", List.of()));
+        String knowledge = prompt.messages().get(1).content();
+        assertThat(prompt.passagesUsed()).isEqualTo(2);
+        assertThat(knowledge).contains(first).contains("b".repeat(299) + "…").doesNotContain("ccc");
 
+        KnowledgeBase tooLong = new KnowledgeBase() {
+            @Override
+            public List<Passage> search(String query, int limit) {
+                return List.of(passage("a".repeat(560)), passage("b".repeat(500)));
+            }
+
+            @Override
+            public List<Passage> searchWithinBudget(String query, int maxChars) {
+                return search(query, 2);
+            }
+        };
+        prompt = new PromptAssembler("sys", tooLong, 50, 600).assemble(request("hi", List.of()));
         assertThat(prompt.passagesUsed()).isEqualTo(1);
         assertThat(prompt.messages().get(1).content()).doesNotContain("bbb");
     }
 
     @Test
-    void atMostPassageLimitPassagesAreUsedEvenWhenTheKnowledgeBaseReturnsMore() {
-        List<Integer> limits = new ArrayList<>();
-        KnowledgeBase kb = (q, limit) -> {
-            limits.add(limit);
-            return List.of(passage("one"), passage("two"), passage("three"));
-        };
+    void atMostPassageLimitPassagesAreUsedEvenWhenTheBudgetAllowsMore() {
+        KnowledgeBase kb = (q, limit) -> List.of(passage("one"), passage("two"), passage("three"));
 
         PromptAssembler.Prompt prompt = new PromptAssembler("sys", kb, 2, 6_000).assemble(request("hi", List.of()));
 
-        assertThat(limits).containsExactly(2);
         assertThat(prompt.passagesUsed()).isEqualTo(2);
         assertThat(prompt.messages().get(1).content()).contains("one").contains("two").doesNotContain("three");
     }
