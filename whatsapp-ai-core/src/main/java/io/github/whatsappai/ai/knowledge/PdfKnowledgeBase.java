@@ -30,7 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A knowledge base made of PDFs fetched from {@code http(s)} URLs or read from files
- * ({@code KNOWLEDGE_BASE_URLS}), searched with a lexical BM25 index.
+ * ({@code KNOWLEDGE_BASE_URLS}), searched with a lexical BM25 index and, when an {@link Embedder}
+ * is given, with passage vectors as well (hybrid retrieval, fused by reciprocal rank).
  *
  * <p><b>Loading.</b> {@link #start()} loads every source at once on the scheduler and then again
  * every refresh interval (default {@link #DEFAULT_REFRESH_INTERVAL}); {@link #refreshNow()} does
@@ -55,6 +56,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * question naming the document can tell near-identical documents apart. Each refresh that changes anything
  * builds a new index and swaps it in at once: a search sees the old index or the new one, never a
  * half-built one.
+ *
+ * <p><b>Vectors.</b> With an embedder, each index version's passages are embedded in batches
+ * ({@link Event.KnowledgeBaseEmbeddingProgress} after each batch of a long document), cached in
+ * memory by model and text, so a refresh embeds only new text. An embedder that fails keeps the
+ * vectors computed before, leaves the rest to lexical retrieval until a later refresh succeeds, and
+ * is reported as {@link Event.KnowledgeBaseEmbeddingFailed}; a query that cannot be embedded is
+ * answered lexically. {@link #searchWithinBudget} fills a character budget, joining neighbouring
+ * passages and counting their overlap once.
  *
  * <p><b>Threads.</b> Thread-safe: {@link #search} never blocks on a refresh; refreshes run one at
  * a time. With no scheduler given, {@link #start()} creates one named daemon thread, which
