@@ -603,6 +603,12 @@ public interface Event {
         public Severity severity() {
             return Severity.WARN;
         }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "KnowledgeBaseEmbeddingFailed[reason=" + scrub(reason) + ", duringSearch=" + duringSearch + "]";
+        }
     }
 
     /** The embedder works again after a {@link KnowledgeBaseEmbeddingFailed}: hybrid retrieval is back. */
