@@ -6,7 +6,9 @@ import io.github.whatsappai.ai.AiResponder;
 import io.github.whatsappai.ai.KnowledgeBaseResponder;
 import io.github.whatsappai.ai.OpenRouterResponder;
 import io.github.whatsappai.ai.OpenRouterSettings;
+import io.github.whatsappai.ai.knowledge.Embedder;
 import io.github.whatsappai.ai.knowledge.KnowledgeBase;
+import io.github.whatsappai.ai.knowledge.OpenAiCompatibleEmbedder;
 import io.github.whatsappai.ai.knowledge.Passage;
 import io.github.whatsappai.ai.knowledge.PdfKnowledgeBase;
 import io.github.whatsappai.client.ButtonsMessage;
@@ -52,6 +54,21 @@ final class ComponentSnippets {
         // kb.close() stops refreshing and shuts down only the thread it created
         // end::knowledge-base[]
         return offline;
+    }
+
+    static PdfKnowledgeBase hybridRetrieval(List<String> sources, EventListener eventListener) {
+        // tag::hybrid-retrieval[]
+        Embedder embedder = OpenAiCompatibleEmbedder.builder("http://localhost:11434/v1", "nomic-embed-text") // Ollama, LM Studio, OpenAI, …
+                .apiKey(System.getenv("EMBEDDINGS_API_KEY"))  // none for a local server
+                .build();
+        // or, in process (module whatsapp-ai-embeddings-onnx): Embedder embedder = InProcessEmbedder.create();
+        PdfKnowledgeBase kb = PdfKnowledgeBase.builder()
+                .sources(sources)
+                .embedder(embedder)                             // BM25 + vectors, fused by reciprocal rank
+                .eventListener(eventListener)                   // embedding progress, failures, recovery
+                .build();
+        // end::hybrid-retrieval[]
+        return kb;
     }
 
     static void sending(WhatsAppAiConfig config, EventListener listener, String token, HttpClient sharedHttpClient,
