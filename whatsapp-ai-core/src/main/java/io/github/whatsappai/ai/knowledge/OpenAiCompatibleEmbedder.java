@@ -4,23 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.whatsappai.internal.http.HttpClients;
+import io.github.whatsappai.internal.http.JsonExchange;
+import io.github.whatsappai.internal.retry.Backoff;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * An {@link Embedder} over an OpenAI-compatible {@code POST {baseUrl}/embeddings} endpoint: the
@@ -31,8 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@value #DEFAULT_BATCH_SIZE}); each exchange, body included, is bounded by
  * {@link Builder#timeout(Duration)} (default 30 s) and the response by
  * {@value #MAX_RESPONSE_BYTES} bytes. A connection failure, a timeout, 408, 429 and 5xx are retried
- * up to {@link Builder#maxAttempts(int)} times in all (default 3), waiting
- * {@link Builder#retryDelay(Duration)} (default 500 ms) doubling, or the server's
+ * up to {@link Builder#maxAttempts(int)} times in all (default 3), waiting a full-jitter backoff
+ * from {@link Builder#retryDelay(Duration)} (default 500 ms) doubling, or the server's
  * {@code Retry-After} seconds when it sends them (at most 30 s). Other statuses fail at once with
  * the provider's error message. Every vector must have the same length, and the length set with
  * {@link Builder#dimensions(int)} when one is set: a mismatch fails with an
@@ -55,8 +52,9 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
     private final int batchSize;
     private final Duration timeout;
     private final int maxAttempts;
-    private final Duration retryDelay;
-    private final HttpClient http;
+    private final JsonExchange exchange;
+    /** Waits between attempts; null when retries go at once. */
+    private final Backoff backoff;
 
     private OpenAiCompatibleEmbedder(Builder b) {
         String base = b.baseUrl.endsWith("/") ? b.baseUrl.substring(0, b.baseUrl.length() - 1) : b.baseUrl;
@@ -67,9 +65,8 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
         this.batchSize = b.batchSize;
         this.timeout = b.timeout;
         this.maxAttempts = b.maxAttempts;
-        this.retryDelay = b.retryDelay;
-        this.http = b.httpClient != null ? b.httpClient
-                : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.exchange = new JsonExchange(b.httpClient != null ? b.httpClient : HttpClients.standard());
+        this.backoff = b.retryDelay.isZero() ? null : Backoff.exponential(b.retryDelay, MAX_RETRY_AFTER);
     }
 
     /**
@@ -119,11 +116,11 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
     private List<float[]> embedBatch(List<String> batch) {
         byte[] body = requestBody(batch);
         EmbeddingException last = null;
-        Duration wait = retryDelay;
+        Duration serverWait = null;
         for (int attempt = 1; attempt <= maxAttempts; attempt++) {
             if (attempt > 1) {
-                pause(wait);
-                wait = wait.multipliedBy(2);
+                pause(serverWait != null ? serverWait : backoff == null ? Duration.ZERO : backoff.delay(attempt - 1, null));
+                serverWait = null;
             }
             Exchange exchange;
             try {
@@ -144,9 +141,7 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
                     + model + ": " + errorText(exchange.body());
             if (exchange.status() == 408 || exchange.status() == 429 || exchange.status() >= 500) {
                 last = new EmbeddingException(message + " (attempt " + attempt + " of " + maxAttempts + ")");
-                if (exchange.retryAfter().isPresent()) {
-                    wait = exchange.retryAfter().get();
-                }
+                serverWait = exchange.retryAfter().orElse(null);
                 continue;
             }
             throw new EmbeddingException(message + (exchange.status() == 401 || exchange.status() == 403
@@ -159,48 +154,19 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
     }
 
     private Exchange exchange(byte[] body) throws IOException, TimeoutException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder request = JsonExchange.post(endpoint, timeout, body);
         if (apiKey != null) {
             request.header("Authorization", "Bearer " + apiKey);
         }
-        AtomicReference<InputStream> stream = new AtomicReference<>();
-        CompletableFuture<Exchange> future = http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofInputStream())
-                .thenApply(response -> {
-                    stream.set(response.body());
-                    try (InputStream in = response.body()) {
-                        byte[] bytes = in.readNBytes(MAX_RESPONSE_BYTES + 1);
-                        if (bytes.length > MAX_RESPONSE_BYTES) {
-                            throw new EmbeddingException("the embeddings endpoint " + endpoint
-                                    + " answered more than " + MAX_RESPONSE_BYTES + " bytes; lower the batch size");
-                        }
-                        return new Exchange(response.statusCode(), bytes, retryAfter(response));
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                });
         try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            InputStream open = stream.get();
-            if (open != null) {
-                open.close();
-            }
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new EmbeddingException("interrupted while waiting for the embeddings endpoint " + endpoint, e);
-        } catch (ExecutionException e) {
+            JsonExchange.Response response = exchange.send(request.build(), MAX_RESPONSE_BYTES,
+                    size -> new EmbeddingException("the embeddings endpoint " + endpoint + " answered more than "
+                            + MAX_RESPONSE_BYTES + " bytes; lower the batch size")).join();
+            return new Exchange(response.status(), response.body(), retryAfter(response.headers()));
+        } catch (java.util.concurrent.CompletionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof EmbeddingException ee) {
                 throw ee;
-            }
-            if (cause instanceof java.io.UncheckedIOException u) {
-                throw u.getCause();
             }
             if (cause instanceof java.net.http.HttpTimeoutException t) {
                 throw new TimeoutException(t.getMessage());
@@ -212,8 +178,8 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
         }
     }
 
-    private static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").flatMap(v -> {
+    private static Optional<Duration> retryAfter(java.net.http.HttpHeaders headers) {
+        return headers.firstValue("Retry-After").flatMap(v -> {
             try {
                 long seconds = Long.parseLong(v.strip());
                 return Optional.of(Duration.ofSeconds(Math.max(0, seconds)));
@@ -393,7 +359,7 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
             return this;
         }
 
-        /** The HTTP client to share; default a new one with a 10 s connect timeout. */
+        /** The HTTP client to share; default a new one with a 10 s connect timeout that follows redirects. */
         public Builder httpClient(HttpClient httpClient) {
             this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
             return this;
