@@ -1,6 +1,5 @@
 package io.github.whatsappai.client;
 
-import io.github.whatsappai.internal.http.JsonExchange;
 import io.github.whatsappai.internal.retry.RetryPolicy;
 import io.github.whatsappai.internal.retry.Verdict;
 
@@ -54,7 +53,7 @@ final class GraphRetryPolicy {
         if (!(failure instanceof WhatsAppApiException e) || !e.isRetryable()) {
             return Verdict.stop();
         }
-        if (call.sendsMessage() && mayHaveArrived(e)) {
+        if (call.sendsMessage() && e.mayHaveArrived()) {
             ambiguity.seen = true;
             if (ambiguity.retried || attempt >= maxAttempts) {
                 return Verdict.stopCounted();
@@ -69,18 +68,6 @@ final class GraphRetryPolicy {
             return Verdict.retryIn(Duration.ofNanos(maintenanceNanos + (long) (maintenanceNanos * 0.1 * fraction())));
         }
         return Verdict.backoff();
-    }
-
-    /**
-     * Whether Meta may have received the request although no answer says so: a timeout or a broken
-     * connection once it was made, or a 5xx without a Graph error (a gateway between us and Meta
-     * gave up). A refused connection or a connect timeout surely did not reach Meta.
-     */
-    static boolean mayHaveArrived(WhatsAppApiException e) {
-        if (e.isNetworkError()) {
-            return JsonExchange.transport(e.getCause()) != JsonExchange.Transport.NOT_SENT;
-        }
-        return e.code() == WhatsAppApiException.NO_CODE && e.httpStatus() >= 500;
     }
 
     private double fraction() {

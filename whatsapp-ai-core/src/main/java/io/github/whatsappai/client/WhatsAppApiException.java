@@ -2,6 +2,8 @@ package io.github.whatsappai.client;
 
 import io.github.whatsappai.WhatsAppAiException;
 
+import io.github.whatsappai.internal.http.JsonExchange;
+
 import java.util.Set;
 
 /**
@@ -150,5 +152,20 @@ public class WhatsAppApiException extends WhatsAppAiException {
             return httpStatus == 0 || httpStatus == 429 || httpStatus >= 500;
         }
         return BACKOFF_CODES.contains(code) || code == PAIR_RATE_LIMIT || code == MAINTENANCE;
+    }
+
+    /**
+     * Whether Meta may have received the request although no answer says so: a timeout or a broken
+     * connection once the request was written, or a 5xx other than 503 without a Graph error (a
+     * gateway between us and Meta gave up). A refused connection, a connect timeout or a 503 (the
+     * service turned the request away) surely did not deliver the message. A send
+     * that failed this way must not be repeated blindly: the message may already be on the user's
+     * phone, and only a status webhook can tell.
+     */
+    public boolean mayHaveArrived() {
+        if (isNetworkError()) {
+            return JsonExchange.transport(getCause()) != JsonExchange.Transport.NOT_SENT;
+        }
+        return code == NO_CODE && httpStatus >= 500 && httpStatus != 503;
     }
 }

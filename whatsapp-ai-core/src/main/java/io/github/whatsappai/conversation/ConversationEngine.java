@@ -376,6 +376,10 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         private List<OutboxPart> parts;
         private final List<String> sentIds = new ArrayList<>();
         private Throwable sendError;
+        /** Whether a part's send may have reached Meta without an answer (see {@link #afterSend}). */
+        private boolean ambiguous;
+        /** Why the last ambiguous send's outcome is unknown, for the log entry. */
+        private Throwable ambiguousCause;
 
         Job(Claim claim) {
             this.claim = claim;
@@ -611,7 +615,9 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         private void sendNext() {
             int index = -1;
             for (int i = 0; i < parts.size(); i++) {
-                if (parts.get(i).open()) {
+                // an AMBIGUOUS part may already be on the user's phone: never sent again; a status
+                // webhook echoing its id confirms it in the store
+                if (parts.get(i).state() == OutboxPart.State.PENDING) {
                     index = i;
                     break;
                 }
@@ -637,7 +643,8 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             int at = index;
             CompletableFuture<SendResult> sent;
             try {
-                sent = client.sendText(key.phoneNumberId(), Recipient.of(last.sender()), part.text(), null);
+                sent = client.sendText(key.phoneNumberId(), Recipient.of(last.sender()), part.text(), null,
+                        part.id());
             } catch (RuntimeException e) {
                 sent = CompletableFuture.failedFuture(e);
             }
@@ -665,6 +672,16 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
                 sendNext();
                 return;
             }
+            if (cause instanceof WhatsAppApiException api && api.mayHaveArrived()) {
+                // the client already sent it again once (Event.SendAmbiguous): a further copy could
+                // reach the user twice, so the part waits for a status to confirm it instead
+                store.markAttempt(part.id(), now, Turns.describeError(cause), true);
+                parts.set(index, with(part, OutboxPart.State.AMBIGUOUS, null));
+                ambiguous = true;
+                ambiguousCause = cause;
+                sendNext();
+                return;
+            }
             int attempts = part.attempts() + 1;
             long delay = Math.min(sendInitialBackoff.toMillis() << Math.min(attempts - 1, 20),
                     sendMaxBackoff.toMillis());
@@ -677,10 +694,13 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
 
         /** Every part sent or given up: log the reply, append the history, settle the credit, done. */
         private void finishReply() {
-            boolean sent = !sentIds.isEmpty();
+            // an ambiguous part most likely arrived (the request was written): counted as sent, so
+            // the history keeps it and the credit is spent; the log entry says the outcome is unknown
+            boolean sent = !sentIds.isEmpty() || ambiguous;
             String text = parts.isEmpty() ? "" : parts.get(0).text();
             if (userId != null && sessionId != null) {
-                chatLog.log(key, List.of(outboundEntry(text, sent ? null : sendError)));
+                chatLog.log(key, List.of(outboundEntry(text,
+                        !sent ? sendError : sentIds.isEmpty() ? ambiguousCause : null)));
             }
             if (REPLY_AI.equals(progress.replyKind()) && sessionId != null) {
                 List<ChatTurn> turns = new ArrayList<>(2);

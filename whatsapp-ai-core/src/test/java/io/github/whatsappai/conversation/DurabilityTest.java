@@ -126,6 +126,56 @@ class DurabilityTest {
         engine.close();
     }
 
+    /** A Graph API whose sends time out after the request was written: Meta may have the message. */
+    private static final class UnansweredGraph implements WhatsAppClient {
+        final RecordingWhatsAppClient reads = new RecordingWhatsAppClient();
+        final List<String> callbackData = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public CompletableFuture<SendResult> sendText(String phoneNumberId, Recipient to, String text,
+                                                      String replyToMessageId) {
+            return sendText(phoneNumberId, to, text, replyToMessageId, null);
+        }
+
+        @Override
+        public CompletableFuture<SendResult> sendText(String phoneNumberId, Recipient to, String text,
+                                                      String replyToMessageId, String data) {
+            callbackData.add(String.valueOf(data));
+            return CompletableFuture.failedFuture(new WhatsAppApiException(502, WhatsAppApiException.NO_CODE, -1,
+                    null, null, "Bad Gateway", null, null));
+        }
+
+        @Override
+        public CompletableFuture<Void> markRead(String phoneNumberId, String messageId, boolean typing) {
+            return reads.markRead(phoneNumberId, messageId, typing);
+        }
+
+        @Override
+        public CompletableFuture<SendResult> send(String phoneNumberId, Recipient to, OutboundMessage message) {
+            return reads.send(phoneNumberId, to, message);
+        }
+    }
+
+    @Test
+    void aSendWhoseOutcomeIsUnknownIsNeverRepeatedAndCarriesItsPartIdForTheStatusToConfirm() {
+        VirtualScheduler scheduler = new VirtualScheduler(clock);
+        ScriptedAiResponder ai = new ScriptedAiResponder().thenReply("the one reply");
+        UnansweredGraph graph = new UnansweredGraph();
+        ConversationEngine engine = engine("a", scheduler, ai, graph);
+
+        engine.onMessage(text(ALICE, "question"));
+        scheduler.advance(Duration.ofSeconds(16));
+        assertThat(graph.callbackData).as("sent once, tagged with its outbox part id").singleElement()
+                .satisfies(id -> assertThat(id).isNotEqualTo("null").hasSizeLessThanOrEqualTo(512));
+        scheduler.advance(Duration.ofHours(2));
+        assertThat(graph.callbackData).as("a copy could reach the user twice: never sent again").hasSize(1);
+        assertThat(events(Event.SendDelayed.class)).isEmpty();
+        assertThat(store.stats(clock.millis()).inFlight()).as("the burst is done").isZero();
+        assertThat(credits.balance(users.findByWaId(ALICE).orElseThrow()))
+                .as("most likely delivered: the credit is spent").isEqualTo(4);
+        engine.close();
+    }
+
     @Test
     void anEngineAbandonedMidBurstIsTakenOverAfterTheLeaseAndTheReplySentOnce() {
         store.durable.set(true);
