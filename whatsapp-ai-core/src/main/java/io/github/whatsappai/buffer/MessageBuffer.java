@@ -91,6 +91,7 @@ public final class MessageBuffer implements AutoCloseable {
     private volatile long armedAt = NONE;
     private ScheduledFuture<?> renewal;
     private ScheduledFuture<?> polling;
+    private ScheduledFuture<?> purging;
     private AutoCloseable wakeSubscription;
     private final AtomicInteger inFlight = new AtomicInteger();
     /** The claims this buffer holds, by id. */
@@ -112,6 +113,9 @@ public final class MessageBuffer implements AutoCloseable {
         this.pollMillis = b.pollInterval.toMillis();
         if (store.isDurable()) {
             this.polling = scheduler.scheduleWithFixedDelay(this::poll, pollMillis, pollMillis, TimeUnit.MILLISECONDS);
+            long purgeMillis = b.purgeInterval.toMillis();
+            this.purging = scheduler.scheduleWithFixedDelay(this::purge, purgeMillis, purgeMillis,
+                    TimeUnit.MILLISECONDS);
             this.wakeSubscription = store.onWake(() -> arm(clock.millis()));
         }
     }
@@ -233,6 +237,7 @@ public final class MessageBuffer implements AutoCloseable {
             flushAll();
         }
         cancel(polling);
+        cancel(purging);
         if (wakeSubscription != null) {
             try {
                 wakeSubscription.close();
@@ -338,6 +343,25 @@ public final class MessageBuffer implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.debug("polling the store failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * The retention task of a durable store: deletes answered bursts, finished reply parts and ledger
+     * ids past their retention. Every instance runs it; the deletes are idempotent. A failure waits
+     * for the next round.
+     */
+    private void purge() {
+        if (closed) {
+            return;
+        }
+        try {
+            long deleted = store.purge(clock.millis());
+            if (deleted > 0) {
+                LOG.debug("purged {} finished row(s) from the state store", deleted);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("purging the state store failed; trying again in the next round: {}", e.toString());
         }
     }
 
@@ -537,6 +561,7 @@ public final class MessageBuffer implements AutoCloseable {
         private String owner;
         private Duration lease = Duration.ofSeconds(30);
         private Duration pollInterval = Duration.ofMillis(250);
+        private Duration purgeInterval = Duration.ofMinutes(10);
 
         private Builder() {
         }
@@ -620,6 +645,18 @@ public final class MessageBuffer implements AutoCloseable {
                 throw new IllegalArgumentException("pollInterval must be positive, was " + interval);
             }
             this.pollInterval = interval;
+            return this;
+        }
+
+        /**
+         * How often a durable store's finished rows and old ledger ids are deleted
+         * ({@link StateStore#purge}); default 10 minutes.
+         */
+        public Builder purgeInterval(Duration interval) {
+            if (interval.toMillis() <= 0) {
+                throw new IllegalArgumentException("purgeInterval must be positive, was " + interval);
+            }
+            this.purgeInterval = interval;
             return this;
         }
 
