@@ -113,6 +113,8 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
      */
     public static final Duration LEDGER_MARGIN = Duration.ofHours(1);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /** The longest a reply waits for its read receipt's answer. */
+    private static final long READ_RECEIPT_WAIT_MILLIS = 2_000;
     /** How long after the user's last message a free-form reply may be sent. */
     private static final Duration CUSTOMER_SERVICE_WINDOW = Duration.ofHours(24);
 
@@ -376,6 +378,12 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         private List<OutboxPart> parts;
         private final List<String> sentIds = new ArrayList<>();
         private Throwable sendError;
+        /**
+         * The read receipt with typing indicator, until the reply's first part may follow it: sent
+         * before the AI call, it is almost always answered by then; the reply waits for it at most
+         * {@link #READ_RECEIPT_WAIT_MILLIS}, so the user never sees the reply before the blue ticks.
+         */
+        private CompletableFuture<Void> readReceipt = DONE;
         /** Whether a part's send may have reached Meta without an answer (see {@link #afterSend}). */
         private boolean ambiguous;
         /** Why the last ambiguous send's outcome is unknown, for the log entry. */
@@ -640,6 +648,13 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
                 schedule(part.retryAt() - now, this::sendNext);
                 return;
             }
+            if (!readReceipt.isDone()) {
+                CompletableFuture<Void> receipt = readReceipt;
+                readReceipt = DONE;
+                schedule(READ_RECEIPT_WAIT_MILLIS, () -> receipt.complete(null));
+                receipt.whenCompleteAsync((r, e) -> guarded(this::sendNext), callbacks);
+                return;
+            }
             int at = index;
             CompletableFuture<SendResult> sent;
             try {
@@ -726,8 +741,10 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
                 return;
             }
             try {
-                client.markRead(key.phoneNumberId(), last.id(), true).exceptionally(e -> {
-                    LOG.debug("marking {} read failed: {}", last.id(), e.toString());
+                readReceipt = client.markRead(key.phoneNumberId(), last.id(), true).handle((r, e) -> {
+                    if (e != null) {
+                        LOG.debug("marking {} read failed: {}", last.id(), e.toString());
+                    }
                     return null;
                 });
             } catch (RuntimeException e) {
