@@ -79,6 +79,7 @@ public final class WebhookIngress {
     private final WebhookVerifier verifier;
     private final WebhookParser parser;
     private final IdentityValidator identity = new IdentityValidator();
+    /** Message ids seen, without a store only ({@code null} with one: the store's ledger decides). */
     private final DedupStore messageIds;
     private final DedupStore statusIds;
     private final StaleGuard staleGuard;
@@ -127,7 +128,8 @@ public final class WebhookIngress {
         this.verifier = new WebhookVerifier(webhook.appSecrets(), webhook.verifyToken());
         this.parser = new WebhookParser();
         Duration window = guards.maxMessageAge().plus(DEDUP_MARGIN);
-        this.messageIds = new DedupStore(guards.dedupCapacity(), window, ticker);
+        // with a store, its ledger de-duplicates messages; this one serves the handler-only mode
+        this.messageIds = store == null ? new DedupStore(guards.dedupCapacity(), window, ticker) : null;
         this.statusIds = new DedupStore(guards.dedupCapacity(), window, ticker);
         this.staleGuard = new StaleGuard(guards.maxMessageAge());
         this.sanitizer = new MessageSanitizer(new TextSanitizer(guards.maxMessageChars()));
