@@ -7,7 +7,7 @@ import io.github.whatsappai.ai.knowledge.KnowledgeBase;
 import io.github.whatsappai.ai.knowledge.PdfKnowledgeBase;
 import io.github.whatsappai.client.GraphWhatsAppClient;
 import io.github.whatsappai.client.WhatsAppClient;
-import io.github.whatsappai.conversation.ConversationEngine;
+import io.github.whatsappai.internal.conversation.ConversationEngine;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.event.LoggingEventListener;

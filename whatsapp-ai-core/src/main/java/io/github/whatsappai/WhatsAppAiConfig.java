@@ -8,7 +8,7 @@ import io.github.whatsappai.client.GraphSettings;
 import io.github.whatsappai.conversation.ConversationSettings;
 import io.github.whatsappai.internal.InvalidSettingsException;
 import io.github.whatsappai.internal.SettingsCheck;
-import io.github.whatsappai.internal.ingress.GuardSettings;
+import io.github.whatsappai.webhook.GuardSettings;
 import io.github.whatsappai.webhook.WebhookSettings;
 
 import java.time.Duration;

@@ -9,7 +9,9 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -54,6 +56,89 @@ class PackageDependencyTest {
         assertThat(violations).as("feature classes referring to the root package").isEmpty();
         assertThat(rootClasses(classes.resolve(ROOT + "WhatsAppAiException.class")))
                 .as("root classes WhatsAppAiException refers to").containsOnly("WhatsAppAiException");
+    }
+
+    /**
+     * The allowed dependencies between core's packages (names below {@code io.github.whatsappai}; "" is
+     * the root). Every package may use itself and {@link WhatsAppAiException}. The table is the one
+     * drawn in {@code docs/architecture.md}; a new edge is a design decision made in both places.
+     */
+    static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("internal", Set.of()),
+            Map.entry("internal.http", Set.of()),
+            Map.entry("webhook.model", Set.of("internal")),
+            Map.entry("event", Set.of("internal", "webhook.model")),
+            Map.entry("internal.retry", Set.of("internal", "event")),
+            Map.entry("webhook", Set.of("internal", "webhook.model")),
+            Map.entry("internal.webhook", Set.of("internal", "webhook", "webhook.model")),
+            Map.entry("ai.knowledge", Set.of("internal", "internal.http", "internal.retry", "event")),
+            Map.entry("ai", Set.of("internal", "internal.http", "internal.retry", "event", "webhook.model",
+                    "ai.knowledge")),
+            Map.entry("client", Set.of("internal", "internal.http", "internal.retry", "event", "webhook.model")),
+            Map.entry("spi", Set.of("ai", "webhook.model")),
+            Map.entry("store", Set.of("internal", "event", "spi", "webhook.model")),
+            Map.entry("store.postgres", Set.of("internal", "spi", "store", "webhook.model")),
+            Map.entry("buffer", Set.of("store", "webhook.model")),
+            Map.entry("conversation", Set.of("internal")),
+            Map.entry("internal.ingress", Set.of("internal", "internal.webhook", "event", "store", "webhook",
+                    "webhook.model")),
+            Map.entry("internal.conversation", Set.of("internal", "ai", "buffer", "client", "conversation", "event",
+                    "spi", "store", "webhook", "webhook.model")),
+            Map.entry("testing", Set.of("ai", "client", "spi", "webhook", "webhook.model")));
+
+    @Test
+    void everyPackageUsesOnlyTheDependenciesAllowedForIt() throws IOException, URISyntaxException {
+        Path classes = Path.of(WhatsAppAiConfig.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Pattern sdkClass = Pattern.compile("io/github/whatsappai/((?:[a-z0-9_]+/)*)[A-Z][A-Za-z0-9_$]*");
+        Set<String> violations = new TreeSet<>();
+        Set<String> seenPackages = new TreeSet<>();
+        try (Stream<Path> files = Files.walk(classes)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                String name = classes.relativize(file).toString().replace('\\', '/');
+                if (!name.startsWith(ROOT) || name.indexOf('/', ROOT.length()) < 0) {
+                    continue;
+                }
+                String pkg = packageOf(name.substring(ROOT.length(), name.lastIndexOf('/') + 1));
+                seenPackages.add(pkg);
+                Set<String> allowed = ALLOWED.get(pkg);
+                if (allowed == null) {
+                    violations.add(pkg + " is a new package: add it to ALLOWED and to docs/architecture.md");
+                    continue;
+                }
+                for (String utf8 : utf8Constants(file)) {
+                    Matcher m = sdkClass.matcher(utf8);
+                    while (m.find()) {
+                        String used = packageOf(m.group(1));
+                        if (!used.isEmpty() && !used.equals(pkg) && !allowed.contains(used)) {
+                            violations.add(name + " uses " + used);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(violations).as("dependencies not in the allowed table").isEmpty();
+        assertThat(seenPackages).as("packages in the table that no longer exist")
+                .containsAll(ALLOWED.keySet());
+    }
+
+    @Test
+    void theAllowedTableHasNoCycle() {
+        for (String start : ALLOWED.keySet()) {
+            Set<String> reached = new HashSet<>();
+            List<String> todo = new ArrayList<>(ALLOWED.get(start));
+            while (!todo.isEmpty()) {
+                String next = todo.remove(todo.size() - 1);
+                assertThat(next).as("a cycle through " + start).isNotEqualTo(start);
+                if (reached.add(next)) {
+                    todo.addAll(ALLOWED.getOrDefault(next, Set.of()));
+                }
+            }
+        }
+    }
+
+    /** {@code "ai/knowledge/"} to {@code "ai.knowledge"}; {@code ""} stays the root. */
+    private static String packageOf(String path) {
+        return path.isEmpty() ? "" : path.substring(0, path.length() - 1).replace('/', '.');
     }
 
     @Test

@@ -5,7 +5,7 @@ import io.github.whatsappai.ai.knowledge.KnowledgeBaseSettings;
 import io.github.whatsappai.store.BufferPolicy;
 import io.github.whatsappai.client.GraphSettings;
 import io.github.whatsappai.conversation.ConversationSettings;
-import io.github.whatsappai.internal.ingress.GuardSettings;
+import io.github.whatsappai.webhook.GuardSettings;
 import io.github.whatsappai.webhook.WebhookSettings;
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.testing.SignedWebhooks;
 import io.github.whatsappai.testing.WebhookPayloads;
-import io.github.whatsappai.webhook.WebhookParser;
+import io.github.whatsappai.internal.webhook.WebhookParser;
 import io.github.whatsappai.webhook.WebhookRequest;
 import io.github.whatsappai.webhook.WebhookResponse;
 import io.github.whatsappai.webhook.WebhookVerifier;

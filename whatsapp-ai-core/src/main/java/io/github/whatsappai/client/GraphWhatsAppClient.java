@@ -158,8 +158,8 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
     /**
      * {@inheritDoc}
      *
-     * <p>The text goes through {@link MarkdownFormatter} and {@link MessageSplitter}; the quote is on
-     * the first part only; link previews are off. When a part fails, the future fails with its
+     * <p>Markdown is converted to WhatsApp's formatting, and a text over the split limit is sent as
+     * several messages, split at paragraph, sentence or word boundaries; the quote is on the first part only; link previews are off. When a part fails, the future fails with its
      * exception and the later parts are not sent.
      *
      * @throws IllegalArgumentException when the text is blank or an id is malformed

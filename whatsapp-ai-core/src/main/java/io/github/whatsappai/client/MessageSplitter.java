@@ -18,7 +18,7 @@ import java.util.List;
  *
  * <p>Immutable and thread-safe.
  */
-public final class MessageSplitter {
+final class MessageSplitter {
 
     /** WhatsApp's limit for a text body. */
     public static final int DEFAULT_LIMIT = TextMessage.MAX_BODY;

@@ -1,6 +1,6 @@
 package io.github.whatsappai.testing;
 
-import io.github.whatsappai.webhook.WebhookParser;
+import io.github.whatsappai.internal.webhook.WebhookParser;
 import io.github.whatsappai.webhook.model.InboundMessage;
 import io.github.whatsappai.webhook.model.MediaContent;
 import io.github.whatsappai.webhook.model.Sender;

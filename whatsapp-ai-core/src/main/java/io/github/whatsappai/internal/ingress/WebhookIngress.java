@@ -1,5 +1,6 @@
 package io.github.whatsappai.internal.ingress;
 
+import io.github.whatsappai.webhook.GuardSettings;
 import java.util.function.LongSupplier;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
@@ -10,7 +11,7 @@ import io.github.whatsappai.store.StateStore;
 import io.github.whatsappai.store.StoreUnavailableException;
 import io.github.whatsappai.webhook.InboundHandler;
 import io.github.whatsappai.webhook.MalformedWebhookException;
-import io.github.whatsappai.webhook.WebhookParser;
+import io.github.whatsappai.internal.webhook.WebhookParser;
 import io.github.whatsappai.webhook.WebhookRequest;
 import io.github.whatsappai.webhook.WebhookResponse;
 import io.github.whatsappai.webhook.WebhookSettings;

@@ -1,4 +1,4 @@
-package io.github.whatsappai.webhook;
+package io.github.whatsappai.internal.webhook;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;

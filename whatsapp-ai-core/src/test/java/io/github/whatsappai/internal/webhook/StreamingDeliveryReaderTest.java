@@ -1,4 +1,4 @@
-package io.github.whatsappai.webhook;
+package io.github.whatsappai.internal.webhook;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.whatsappai.Fixtures;
 import io.github.whatsappai.testing.WebhookPayloads;
+import io.github.whatsappai.webhook.MalformedWebhookException;
 import io.github.whatsappai.webhook.model.TextContent;
 import io.github.whatsappai.webhook.model.WebhookDelivery;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,5 @@
-package io.github.whatsappai.bench;
+package io.github.whatsappai.client;
 
-import io.github.whatsappai.client.MarkdownFormatter;
-import io.github.whatsappai.client.MessageSplitter;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;

@@ -1,9 +1,10 @@
-package io.github.whatsappai.conversation;
+package io.github.whatsappai.internal.conversation;
 
 import io.github.whatsappai.ai.AiReply;
 import io.github.whatsappai.ai.AiRequest;
 import io.github.whatsappai.ai.AiResponderException;
 import io.github.whatsappai.ai.ChatTurn;
+import io.github.whatsappai.conversation.ConversationSettings;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.spi.ChatLogEntry;
 import io.github.whatsappai.spi.ChatLogger;

@@ -1,4 +1,4 @@
-package io.github.whatsappai.conversation;
+package io.github.whatsappai.internal.conversation;
 
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.spi.ChatLogEntry;

@@ -1,8 +1,9 @@
-package io.github.whatsappai.conversation;
+package io.github.whatsappai.internal.conversation;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.github.whatsappai.ai.OpenRouterResponder;
 import io.github.whatsappai.ai.OpenRouterSettings;
+import io.github.whatsappai.conversation.ConversationSettings;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.store.BufferPolicy;
 import io.github.whatsappai.testing.DirectExecutor;

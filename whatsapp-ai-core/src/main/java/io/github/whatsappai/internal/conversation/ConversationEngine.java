@@ -1,4 +1,4 @@
-package io.github.whatsappai.conversation;
+package io.github.whatsappai.internal.conversation;
 
 import io.github.whatsappai.ai.AiReply;
 import io.github.whatsappai.ai.AiRequest;
@@ -9,6 +9,7 @@ import io.github.whatsappai.client.Recipient;
 import io.github.whatsappai.client.SendResult;
 import io.github.whatsappai.client.WhatsAppApiException;
 import io.github.whatsappai.client.WhatsAppClient;
+import io.github.whatsappai.conversation.ConversationSettings;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.event.LoggingEventListener;

@@ -1,4 +1,4 @@
-package io.github.whatsappai.webhook;
+package io.github.whatsappai.internal.webhook;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.whatsappai.webhook.MalformedWebhookException;
 import io.github.whatsappai.webhook.model.BusinessNumber;
 import io.github.whatsappai.webhook.model.ChangeError;
 import io.github.whatsappai.webhook.model.InboundMessage;

@@ -1,4 +1,4 @@
-package io.github.whatsappai.conversation;
+package io.github.whatsappai.internal.conversation;
 
 import io.github.whatsappai.ai.ChatTurn;
 import io.github.whatsappai.webhook.model.InboundMessage;

@@ -1,8 +1,8 @@
-package io.github.whatsappai.webhook;
+package io.github.whatsappai.internal.webhook;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.whatsappai.webhook.WebhookParser.Contacts;
-import io.github.whatsappai.webhook.WebhookParser.Json;
+import io.github.whatsappai.internal.webhook.WebhookParser.Contacts;
+import io.github.whatsappai.internal.webhook.WebhookParser.Json;
 import io.github.whatsappai.webhook.model.BusinessNumber;
 import io.github.whatsappai.webhook.model.ButtonContent;
 import io.github.whatsappai.webhook.model.ContactsContent;

@@ -1,4 +1,4 @@
-package io.github.whatsappai.internal.ingress;
+package io.github.whatsappai.webhook;
 
 import io.github.whatsappai.internal.SettingsCheck;
 

@@ -1,6 +1,7 @@
-package io.github.whatsappai.webhook;
+package io.github.whatsappai.internal.webhook;
 
 import io.github.whatsappai.Fixtures;
+import io.github.whatsappai.webhook.MalformedWebhookException;
 import io.github.whatsappai.webhook.model.BusinessNumber;
 import io.github.whatsappai.webhook.model.ButtonContent;
 import io.github.whatsappai.webhook.model.ContactsContent;
