@@ -82,7 +82,7 @@ class PackageDependencyTest {
             Map.entry("conversation", Set.of("internal")),
             Map.entry("internal.ingress", Set.of("internal", "internal.webhook", "event", "store", "webhook",
                     "webhook.model")),
-            Map.entry("internal.conversation", Set.of("internal", "ai", "buffer", "client", "conversation", "event",
+            Map.entry("internal.conversation", Set.of("internal", "internal.retry", "ai", "buffer", "client", "conversation", "event",
                     "spi", "store", "webhook", "webhook.model")),
             Map.entry("testing", Set.of("ai", "client", "spi", "webhook", "webhook.model")));
 

@@ -1,5 +1,8 @@
 package io.github.whatsappai.spi;
 
+import io.github.whatsappai.ai.AiReply;
+import io.github.whatsappai.webhook.model.InboundMessage;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -43,6 +46,40 @@ public record ChatLogEntry(String idempotencyKey, String sessionId, String userI
         Objects.requireNonNull(direction, "direction");
         channel = channel == null ? CHANNEL_WHATSAPP : channel;
         outboundMessageIds = outboundMessageIds == null ? List.of() : List.copyOf(outboundMessageIds);
+    }
+
+    /**
+     * The entry for a message the user sent.
+     *
+     * @param content the text; for other types, the description given to the AI
+     * @param loggedAt now; also the timestamp when Meta's is missing
+     */
+    public static ChatLogEntry inbound(String idempotencyKey, String sessionId, String userId, InboundMessage message,
+                                       String content, Instant loggedAt) {
+        return new ChatLogEntry(idempotencyKey, sessionId, userId, CHANNEL_WHATSAPP,
+                message.business().phoneNumberId(), message.sender().waId(), message.sender().userId(),
+                Direction.INBOUND, message.id(), List.of(), message.type(), content,
+                message.timestamp() != null ? message.timestamp() : loggedAt, loggedAt,
+                null, null, null, null, null);
+    }
+
+    /**
+     * The entry for the assistant's reply to the burst whose last message is {@code answered}.
+     *
+     * @param messageIds every part's wamid, in order; empty when no part was sent
+     * @param usage the reply's model, token counts and cost, or {@code null} for a fixed text
+     * @param error why the reply could not be sent, or {@code null}
+     */
+    public static ChatLogEntry reply(String idempotencyKey, String sessionId, String userId, InboundMessage answered,
+                                     List<String> messageIds, String text, Instant at, AiReply usage, String error) {
+        List<String> ids = List.copyOf(messageIds);
+        return new ChatLogEntry(idempotencyKey, sessionId, userId, CHANNEL_WHATSAPP,
+                answered.business().phoneNumberId(), answered.sender().waId(), answered.sender().userId(),
+                Direction.OUTBOUND, ids.isEmpty() ? null : ids.get(0), ids, "text", text, at, at,
+                usage == null ? null : usage.model(),
+                usage == null || usage.promptTokens() < 0 ? null : usage.promptTokens(),
+                usage == null || usage.completionTokens() < 0 ? null : usage.completionTokens(),
+                usage == null ? null : usage.cost(), error);
     }
 
     /** Who wrote a message. */

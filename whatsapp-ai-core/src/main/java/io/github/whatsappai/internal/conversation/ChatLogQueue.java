@@ -1,13 +1,13 @@
 package io.github.whatsappai.internal.conversation;
 
 import io.github.whatsappai.event.Event;
+import io.github.whatsappai.internal.retry.Backoff;
 import io.github.whatsappai.spi.ChatLogEntry;
 import io.github.whatsappai.spi.ChatLogger;
 import io.github.whatsappai.store.StateStore;
 import io.github.whatsappai.webhook.model.ConversationKey;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -31,8 +31,7 @@ final class ChatLogQueue {
 
     private final ChatLogger logger;
     private final StateStore store;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
+    private final Backoff backoff;
     private final ScheduledExecutorService scheduler;
     private final Executor workers;
     private final Clock clock;
@@ -43,12 +42,11 @@ final class ChatLogQueue {
     private boolean retryScheduled;
     private int failedAttempts;
 
-    ChatLogQueue(ChatLogger logger, StateStore store, Duration initialBackoff, Duration maxBackoff,
+    ChatLogQueue(ChatLogger logger, StateStore store, Backoff backoff,
                  ScheduledExecutorService scheduler, Executor workers, Clock clock, Consumer<Event> events) {
         this.logger = logger;
         this.store = store;
-        this.initialBackoff = initialBackoff;
-        this.maxBackoff = maxBackoff;
+        this.backoff = backoff;
         this.scheduler = scheduler;
         this.workers = workers;
         this.clock = clock;
@@ -133,8 +131,7 @@ final class ChatLogQueue {
                 return;
             }
             retryScheduled = true;
-            int exponent = Math.min(Math.max(failedAttempts - 1, 0), 20);
-            delayMillis = Math.min(initialBackoff.toMillis() << exponent, maxBackoff.toMillis());
+            delayMillis = backoff.delay(Math.max(failedAttempts, 1), null).toMillis();
         }
         try {
             scheduler.schedule(() -> workers.execute(this::retry), delayMillis, TimeUnit.MILLISECONDS);

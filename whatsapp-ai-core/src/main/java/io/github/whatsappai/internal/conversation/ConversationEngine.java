@@ -14,6 +14,7 @@ import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.event.LoggingEventListener;
 import io.github.whatsappai.internal.NamedDaemonThreads;
+import io.github.whatsappai.internal.retry.Backoff;
 import io.github.whatsappai.spi.ChatLogEntry;
 import io.github.whatsappai.spi.ChatLogger;
 import io.github.whatsappai.spi.CreditGate;
@@ -49,7 +50,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -58,7 +58,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * Answers what the ingress accepted: buffers each conversation's burst in a {@link MessageBuffer} on
@@ -135,19 +134,19 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
     /** The workers, or the calling thread once they refuse work (closing): completions must always run. */
     private final Executor callbacks;
     private final ScheduledExecutorService ownedScheduler;
-    private final Duration spiInitialBackoff;
-    private final Duration spiMaxBackoff;
+    /** Between attempts of a failed storage call (deterministic: the slow notice is timed by it). */
+    private final Backoff spiBackoff;
     private final Duration slowNoticeAfter;
-    private final Duration sendInitialBackoff;
-    private final Duration sendMaxBackoff;
+    /** Between attempts of a reply part after the client's own retries failed. */
+    private final Backoff sendBackoff;
     private final StateStore store;
     /** The store the engine created (closed with it), or {@code null} when it was given. */
     private final StateStore ownedStore;
     private final Duration closeTimeout;
     private final ChatLogQueue chatLog;
     private final MessageBuffer buffer;
-    /** Per conversation: completes when its latest queued task (burst or notice) is done. */
-    private final ConcurrentHashMap<ConversationKey, CompletableFuture<Void>> lanes = new ConcurrentHashMap<>();
+    /** One burst or notice per person at a time. */
+    private final ConversationLanes lanes;
 
     private ConversationEngine(Builder b) {
         this.settings = b.settings;
@@ -161,11 +160,9 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         this.client = Objects.requireNonNull(b.client, "whatsAppClient");
         this.listener = b.listener;
         this.clock = b.clock;
-        this.spiInitialBackoff = b.spiInitialBackoff;
-        this.spiMaxBackoff = b.spiMaxBackoff;
+        this.spiBackoff = Backoff.exponential(b.spiInitialBackoff, b.spiMaxBackoff).withJitter(Backoff.Jitter.NONE);
         this.slowNoticeAfter = b.slowNoticeAfter;
-        this.sendInitialBackoff = b.sendInitialBackoff;
-        this.sendMaxBackoff = b.sendMaxBackoff;
+        this.sendBackoff = Backoff.exponential(b.sendInitialBackoff, b.sendMaxBackoff).withJitter(Backoff.Jitter.NONE);
         if (b.stateStore != null) {
             this.store = b.stateStore;
             this.ownedStore = null;
@@ -204,8 +201,10 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
                 command.run();
             }
         };
-        this.chatLog = new ChatLogQueue(logger, store, b.chatLogInitialBackoff, b.chatLogMaxBackoff, scheduler,
-                workers, clock, this::emit);
+        this.lanes = new ConversationLanes(callbacks);
+        this.chatLog = new ChatLogQueue(logger, store,
+                Backoff.exponential(b.chatLogInitialBackoff, b.chatLogMaxBackoff).withJitter(Backoff.Jitter.NONE),
+                scheduler, workers, clock, this::emit);
         MessageBuffer.Builder mb = MessageBuffer.builder()
                 .store(store)
                 .claimProcessor(this::process)
@@ -255,7 +254,7 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
     @Override
     public void onRateLimited(InboundMessage message) {
         ConversationKey key = ConversationKey.of(message);
-        onLane(key, () -> {
+        lanes.run(key, () -> {
             CompletableFuture<Void> sent = new CompletableFuture<>();
             callbacks.execute(() -> send(key, message, texts.rateLimitNotice())
                     .whenComplete((r, e) -> sent.complete(null)));
@@ -304,41 +303,11 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         }
     }
 
-    // ---- per-conversation lanes --------------------------------------------------------------
-
-    /**
-     * Runs {@code task} after every task queued before it for {@code key} (on the calling thread when
-     * none is pending, else on a worker); returns its completion.
-     */
-    private CompletableFuture<Void> onLane(ConversationKey key, Supplier<CompletionStage<Void>> task) {
-        CompletableFuture<Void> mine = new CompletableFuture<>();
-        CompletableFuture<Void> previous = lanes.put(key, mine);
-        Runnable run = () -> {
-            CompletionStage<Void> stage;
-            try {
-                stage = task.get();
-            } catch (RuntimeException | Error ex) {
-                LOG.error("conversation task failed for {}", key, ex);
-                stage = DONE;
-            }
-            stage.whenComplete((r2, e2) -> {
-                lanes.remove(key, mine);
-                mine.complete(null);
-            });
-        };
-        if (previous == null || previous.isDone()) {
-            run.run();
-        } else {
-            previous.whenCompleteAsync((r, e) -> run.run(), callbacks);
-        }
-        return mine;
-    }
-
     private CompletionStage<Void> process(Claim claim) {
         Batch batch = claim.batch();
         Instant now = clock.instant();
         emit(new Event.BatchFlushed(batch.key(), batch.size(), batch.waited(now), batch.lateness(now)));
-        return onLane(batch.key(), () -> new Job(claim).start());
+        return lanes.run(batch.key(), () -> new Job(claim).start());
     }
 
     // ---- one burst -----------------------------------------------------------------------------
@@ -530,8 +499,7 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
                 slowNoticeSent = true;
                 send(key, last, texts.temporarilyUnavailable());
             }
-            long delay = Math.min(spiInitialBackoff.toMillis() << Math.min(failures - 1, 20), spiMaxBackoff.toMillis());
-            schedule(delay, again);
+            schedule(spiBackoff.delay(failures, null).toMillis(), again);
         }
 
         private int spiFailures;
@@ -699,8 +667,7 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
                 return;
             }
             int attempts = part.attempts() + 1;
-            long delay = Math.min(sendInitialBackoff.toMillis() << Math.min(attempts - 1, 20),
-                    sendMaxBackoff.toMillis());
+            long delay = sendBackoff.delay(attempts, null).toMillis();
             store.markAttempt(part.id(), now + delay, Turns.describeError(cause), false);
             parts.set(index, new OutboxPart(part.id(), part.key(), part.index(), part.text(), part.state(), null,
                     attempts, now + delay, part.expiresAt()));
@@ -792,25 +759,18 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             Instant now = clock.instant();
             List<ChatLogEntry> entries = new ArrayList<>(batch.size());
             for (InboundMessage m : batch.messages()) {
-                entries.add(new ChatLogEntry(messageKey(m), sessionId, userId, ChatLogEntry.CHANNEL_WHATSAPP,
-                        key.phoneNumberId(), m.sender().waId(), m.sender().userId(), ChatLogEntry.Direction.INBOUND,
-                        m.id(), List.of(), m.type(), Turns.describe(m), m.timestamp() != null ? m.timestamp() : now,
-                        now, null, null, null, null, null));
+                entries.add(ChatLogEntry.inbound(messageKey(m), sessionId, userId, m, Turns.describe(m), now));
             }
             return entries;
         }
 
         private ChatLogEntry outboundEntry(String text, Throwable error) {
-            Instant now = clock.instant();
-            List<String> ids = List.copyOf(sentIds);
-            String model = aiReply != null ? aiReply.model() : progress.model();
-            int prompt = aiReply != null ? aiReply.promptTokens() : progress.promptTokens();
-            int completion = aiReply != null ? aiReply.completionTokens() : progress.completionTokens();
-            return new ChatLogEntry(replyKey, sessionId, userId, ChatLogEntry.CHANNEL_WHATSAPP,
-                    key.phoneNumberId(), last.sender().waId(), last.sender().userId(),
-                    ChatLogEntry.Direction.OUTBOUND, ids.isEmpty() ? null : ids.get(0), ids, "text", text, now, now,
-                    model, prompt < 0 ? null : prompt, completion < 0 ? null : completion,
-                    aiReply == null ? null : aiReply.cost(),
+            AiReply usage = aiReply;
+            if (usage == null && progress.model() != null) {
+                // taken over after a crash: the figures stored with the reply
+                usage = new AiReply(text, progress.model(), progress.promptTokens(), progress.completionTokens(), null);
+            }
+            return ChatLogEntry.reply(replyKey, sessionId, userId, last, sentIds, text, clock.instant(), usage,
                     error == null ? null : Turns.describeError(error));
         }
     }
