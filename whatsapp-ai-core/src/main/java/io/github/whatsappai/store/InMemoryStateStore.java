@@ -2,6 +2,7 @@ package io.github.whatsappai.store;
 
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
+import io.github.whatsappai.internal.SeenIds;
 import io.github.whatsappai.spi.ChatLogEntry;
 import io.github.whatsappai.webhook.model.ConversationKey;
 import io.github.whatsappai.webhook.model.InboundMessage;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * including leases (a worker that stops renewing loses its burst to another worker).
  *
  * <p>The request thread's {@link #append} stays cheap: the ledger is a lock-free map with an
- * insertion-ordered queue (see {@code Ledger}); a pending conversation costs one small slot holding
+ * insertion-ordered queue (see {@code SeenIds}); a pending conversation costs one small slot holding
  * its message references, first and last arrival and the burst being answered; deadlines (due times
  * and lease ends) live in one binary heap of primitive times shared by every conversation, re-checked
  * lazily: a new message only moves the slot's deadline later, and when the heap's entry falls due the
@@ -67,7 +68,7 @@ public final class InMemoryStateStore implements StateStore {
     private final int deferredLogCapacity;
     private final EventListener listener;
 
-    private final Ledger ledger;
+    private final SeenIds<ConversationKey> ledger;
     private final ConcurrentHashMap<ConversationKey, Slot> slots = new ConcurrentHashMap<>();
     private final DeadlineHeap heap = new DeadlineHeap();
     private final ConcurrentHashMap<String, Part> parts = new ConcurrentHashMap<>();
@@ -90,7 +91,7 @@ public final class InMemoryStateStore implements StateStore {
         this.outboxCapacity = b.outboxCapacity;
         this.deferredLogCapacity = b.deferredLogCapacity;
         this.listener = b.listener;
-        this.ledger = new Ledger(b.ledgerCapacity, ledgerRetention.toMillis());
+        this.ledger = new SeenIds<>(b.ledgerCapacity, ledgerRetention.toMillis());
     }
 
     /** A store with the default settings and {@code policy}. */

@@ -1,5 +1,6 @@
 package io.github.whatsappai.internal.ingress;
 
+import io.github.whatsappai.internal.SeenIds;
 import io.github.whatsappai.webhook.GuardSettings;
 import java.util.function.LongSupplier;
 import io.github.whatsappai.event.Event;
@@ -81,8 +82,8 @@ public final class WebhookIngress {
     private final WebhookParser parser;
     private final IdentityValidator identity = new IdentityValidator();
     /** Message ids seen, without a store only ({@code null} with one: the store's ledger decides). */
-    private final DedupStore messageIds;
-    private final DedupStore statusIds;
+    private final SeenIds<Void> messageIds;
+    private final SeenIds<Void> statusIds;
     private final StaleGuard staleGuard;
     private final MessageSanitizer sanitizer;
     private final SenderRateLimiter rateLimiter;
@@ -130,8 +131,8 @@ public final class WebhookIngress {
         this.parser = new WebhookParser();
         Duration window = guards.maxMessageAge().plus(DEDUP_MARGIN);
         // with a store, its ledger de-duplicates messages; this one serves the handler-only mode
-        this.messageIds = store == null ? new DedupStore(guards.dedupCapacity(), window, ticker) : null;
-        this.statusIds = new DedupStore(guards.dedupCapacity(), window, ticker);
+        this.messageIds = store == null ? new SeenIds<>(guards.dedupCapacity(), window.toMillis()) : null;
+        this.statusIds = new SeenIds<>(guards.dedupCapacity(), window.toMillis());
         this.staleGuard = new StaleGuard(guards.maxMessageAge());
         this.sanitizer = new MessageSanitizer(new TextSanitizer(guards.maxMessageChars()));
         this.rateLimiter = new SenderRateLimiter(guards.rateLimitPerMinute(), ticker);
@@ -291,7 +292,7 @@ public final class WebhookIngress {
 
     /** Records an id that is not buffered; {@code false} (and reported) when it was seen before. */
     private boolean firstSighting(String messageId, Instant now) {
-        boolean first = store == null ? messageIds.firstSighting(messageId) : store.markSeen(messageId, now.toEpochMilli());
+        boolean first = store == null ? messageIds.firstSighting(messageId, now.toEpochMilli()) : store.markSeen(messageId, now.toEpochMilli());
         if (!first) {
             emit(new Event.DuplicateIgnored(messageId, "message"));
         }
@@ -301,7 +302,7 @@ public final class WebhookIngress {
     /** Returns {@code false} when a confirmation could not be stored (the POST is answered 503). */
     private boolean receiveStatus(StatusUpdate status) {
         String statusId = status.messageId() + '\u0000' + status.rawStatus();
-        if (status.messageId() != null && !statusIds.firstSighting(statusId)) {
+        if (status.messageId() != null && !statusIds.firstSighting(statusId, clock.millis())) {
             emit(new Event.DuplicateIgnored(status.messageId(), "status " + status.rawStatus()));
             return true;
         }
