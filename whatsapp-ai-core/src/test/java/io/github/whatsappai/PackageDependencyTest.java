@@ -78,7 +78,7 @@ class PackageDependencyTest {
             Map.entry("spi", Set.of("ai", "webhook.model")),
             Map.entry("store", Set.of("internal", "event", "spi", "webhook.model")),
             Map.entry("store.postgres", Set.of("internal", "spi", "store", "webhook.model")),
-            Map.entry("buffer", Set.of("store", "webhook.model")),
+            Map.entry("buffer", Set.of("internal", "store", "webhook.model")),
             Map.entry("conversation", Set.of("internal")),
             Map.entry("internal.ingress", Set.of("internal", "internal.webhook", "event", "store", "webhook",
                     "webhook.model")),

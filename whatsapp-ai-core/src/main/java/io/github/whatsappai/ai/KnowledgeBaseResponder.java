@@ -2,6 +2,7 @@ package io.github.whatsappai.ai;
 
 import io.github.whatsappai.ai.knowledge.KnowledgeBase;
 import io.github.whatsappai.ai.knowledge.Passage;
+import io.github.whatsappai.internal.SettingsCheck;
 import io.github.whatsappai.internal.TextAnalyzer;
 
 import java.text.BreakIterator;
@@ -219,11 +220,7 @@ public final class KnowledgeBaseResponder implements AiResponder {
      * characters, {@link #DEFAULT_NO_ANSWER_TEXT}. Not thread-safe.
      */
     public static final class Builder {
-
-        /** A paragraph shorter than this without closing punctuation is taken for a heading and not quoted. */
-    private static final int MAX_HEADING_CHARS = 80;
-
-    private final KnowledgeBase knowledgeBase;
+        private final KnowledgeBase knowledgeBase;
         private int passages = DEFAULT_PASSAGES;
         private int maxReplyChars = DEFAULT_MAX_REPLY_CHARS;
         private int sentencesPerPassage = DEFAULT_SENTENCES_PER_PASSAGE;
@@ -235,43 +232,40 @@ public final class KnowledgeBaseResponder implements AiResponder {
 
         /** How many passages to search and quote from (1–20). */
         public Builder passages(int count) {
-            if (count < 1 || count > 20) {
-                throw new IllegalArgumentException("passages must be between 1 and 20, was " + count);
-            }
             this.passages = count;
             return this;
         }
 
         /** Sentences quoted from each passage (at least 1). */
         public Builder sentencesPerPassage(int count) {
-            if (count < 1) {
-                throw new IllegalArgumentException("sentencesPerPassage must be at least 1, was " + count);
-            }
             this.sentencesPerPassage = count;
             return this;
         }
 
         /** Longest reply in characters (at least 100; WhatsApp's own limit, 4096, is handled by the client). */
         public Builder maxReplyChars(int chars) {
-            if (chars < 100) {
-                throw new IllegalArgumentException("maxReplyChars must be at least 100, was " + chars);
-            }
             this.maxReplyChars = chars;
             return this;
         }
 
         /** The answer when nothing relevant is found. */
         public Builder noAnswerText(String text) {
-            Objects.requireNonNull(text, "text");
-            if (text.isBlank()) {
-                throw new IllegalArgumentException("noAnswerText must not be blank");
-            }
             this.noAnswerText = text;
             return this;
         }
 
-        /** Builds the responder. */
+        /**
+         * Builds the responder.
+         *
+         * @throws IllegalArgumentException listing every invalid value
+         */
         public KnowledgeBaseResponder build() {
+            new SettingsCheck("KnowledgeBaseResponder")
+                    .problemIf(passages < 1 || passages > 20, "passages", "must be between 1 and 20, was " + passages)
+                    .problemIf(sentencesPerPassage < 1, "sentencesPerPassage", "must be at least 1, was " + sentencesPerPassage)
+                    .problemIf(maxReplyChars < 100, "maxReplyChars", "must be at least 100, was " + maxReplyChars)
+                    .notBlank("noAnswerText", noAnswerText)
+                    .done();
             return new KnowledgeBaseResponder(this);
         }
     }

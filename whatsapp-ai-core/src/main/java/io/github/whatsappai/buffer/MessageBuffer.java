@@ -1,5 +1,6 @@
 package io.github.whatsappai.buffer;
 
+import io.github.whatsappai.internal.SettingsCheck;
 import io.github.whatsappai.store.Appended;
 import io.github.whatsappai.store.Arrival;
 import io.github.whatsappai.store.Batch;
@@ -559,6 +560,7 @@ public final class MessageBuffer implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Duration closeTimeout = Duration.ofSeconds(30);
         private String owner;
+        private boolean ownerSet;
         private Duration lease = Duration.ofSeconds(30);
         private Duration pollInterval = Duration.ofMillis(250);
         private Duration purgeInterval = Duration.ofMinutes(10);
@@ -611,19 +613,14 @@ public final class MessageBuffer implements AutoCloseable {
 
         /** How long {@link MessageBuffer#close()} waits for batches in flight; default 30 s. */
         public Builder closeTimeout(Duration timeout) {
-            if (timeout.isNegative()) {
-                throw new IllegalArgumentException("closeTimeout must not be negative, was " + timeout);
-            }
             this.closeTimeout = timeout;
             return this;
         }
 
         /** This instance's id in the store's claims; default the process id and a random suffix. */
         public Builder owner(String owner) {
-            if (owner == null || owner.isBlank()) {
-                throw new IllegalArgumentException("owner must not be blank");
-            }
             this.owner = owner;
+            this.ownerSet = true;
             return this;
         }
 
@@ -632,18 +629,12 @@ public final class MessageBuffer implements AutoCloseable {
          * whose worker died is taken over after at most this long.
          */
         public Builder lease(Duration lease) {
-            if (lease.toMillis() < 3) {
-                throw new IllegalArgumentException("lease must be at least 3 ms, was " + lease);
-            }
             this.lease = lease;
             return this;
         }
 
         /** How often a durable store is asked for due bursts besides its wake-ups; default 250 ms. */
         public Builder pollInterval(Duration interval) {
-            if (interval.toMillis() <= 0) {
-                throw new IllegalArgumentException("pollInterval must be positive, was " + interval);
-            }
             this.pollInterval = interval;
             return this;
         }
@@ -653,15 +644,27 @@ public final class MessageBuffer implements AutoCloseable {
          * ({@link StateStore#purge}); default 10 minutes.
          */
         public Builder purgeInterval(Duration interval) {
-            if (interval.toMillis() <= 0) {
-                throw new IllegalArgumentException("purgeInterval must be positive, was " + interval);
-            }
             this.purgeInterval = interval;
             return this;
         }
 
-        /** Builds the buffer. @throws NullPointerException when the processor, executor or scheduler is missing */
+        /**
+         * Builds the buffer.
+         *
+         * @throws IllegalArgumentException listing every missing or invalid value
+         */
         public MessageBuffer build() {
+            new SettingsCheck("MessageBuffer")
+                    .problemIf(processor == null, "processor", "is required: call processor(...) or claimProcessor(...)")
+                    .problemIf(executor == null, "executor", "is required: call executor(...)")
+                    .problemIf(scheduler == null, "scheduler", "is required: call scheduler(...)")
+                    .problemIf(closeTimeout == null || closeTimeout.isNegative(), "closeTimeout",
+                            "must not be negative, was " + closeTimeout)
+                    .problemIf(ownerSet && (owner == null || owner.isBlank()), "owner", "must not be blank")
+                    .problemIf(lease == null || lease.toMillis() < 3, "lease", "must be at least 3 ms, was " + lease)
+                    .positive("pollInterval", pollInterval == null ? Duration.ZERO : Duration.ofMillis(pollInterval.toMillis()))
+                    .positive("purgeInterval", purgeInterval == null ? Duration.ZERO : Duration.ofMillis(purgeInterval.toMillis()))
+                    .done();
             return new MessageBuffer(this);
         }
     }

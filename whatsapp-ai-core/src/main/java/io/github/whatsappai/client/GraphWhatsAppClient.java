@@ -7,6 +7,7 @@ import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.internal.Clocks;
 import io.github.whatsappai.internal.NamedDaemonThreads;
 import io.github.whatsappai.internal.Redaction;
+import io.github.whatsappai.internal.SettingsCheck;
 import io.github.whatsappai.internal.http.HttpClients;
 import io.github.whatsappai.internal.http.JsonExchange;
 import io.github.whatsappai.internal.retry.Backoff;
@@ -566,7 +567,7 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
                 problems.add("splitLimit must be " + MessageSplitter.MIN_LIMIT + ".." + TextMessage.MAX_BODY + ", got " + splitLimit);
             }
             if (!problems.isEmpty()) {
-                throw new IllegalArgumentException("invalid GraphWhatsAppClient configuration: " + String.join("; ", problems));
+                throw new IllegalArgumentException(SettingsCheck.message("Invalid GraphWhatsAppClient", problems));
             }
             return new GraphWhatsAppClient(this);
         }

@@ -3,6 +3,7 @@ package io.github.whatsappai.store;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.internal.SeenIds;
+import io.github.whatsappai.internal.SettingsCheck;
 import io.github.whatsappai.spi.ChatLogEntry;
 import io.github.whatsappai.webhook.model.ConversationKey;
 import io.github.whatsappai.webhook.model.InboundMessage;
@@ -906,36 +907,24 @@ public final class InMemoryStateStore implements StateStore {
          * plus an hour for clock skew). Must not be shorter than the maximum message age.
          */
         public Builder ledgerRetention(Duration retention) {
-            if (retention.isNegative() || retention.isZero()) {
-                throw new IllegalArgumentException("ledgerRetention must be positive, was " + retention);
-            }
             this.ledgerRetention = retention;
             return this;
         }
 
         /** Message ids remembered at most (the oldest are forgotten first), also people's key links; default 200,000. */
         public Builder ledgerCapacity(int capacity) {
-            if (capacity <= 0) {
-                throw new IllegalArgumentException("ledgerCapacity must be positive, was " + capacity);
-            }
             this.ledgerCapacity = capacity;
             return this;
         }
 
         /** Reply parts stored at most; a reply that does not fit waits (reported); default 100,000. */
         public Builder outboxCapacity(int capacity) {
-            if (capacity <= 0) {
-                throw new IllegalArgumentException("outboxCapacity must be positive, was " + capacity);
-            }
             this.outboxCapacity = capacity;
             return this;
         }
 
         /** Chat-log entries kept for a failing logger; the oldest are dropped beyond it (reported); default 10,000. */
         public Builder deferredLogCapacity(int capacity) {
-            if (capacity <= 0) {
-                throw new IllegalArgumentException("deferredLogCapacity must be positive, was " + capacity);
-            }
             this.deferredLogCapacity = capacity;
             return this;
         }
@@ -946,8 +935,18 @@ public final class InMemoryStateStore implements StateStore {
             return this;
         }
 
-        /** Builds the store. */
+        /**
+         * Builds the store.
+         *
+         * @throws IllegalArgumentException listing every invalid value
+         */
         public InMemoryStateStore build() {
+            new SettingsCheck("InMemoryStateStore")
+                    .positive("ledgerRetention", ledgerRetention)
+                    .positive("ledgerCapacity", ledgerCapacity)
+                    .positive("outboxCapacity", outboxCapacity)
+                    .positive("deferredLogCapacity", deferredLogCapacity)
+                    .done();
             return new InMemoryStateStore(this);
         }
     }

@@ -101,13 +101,14 @@ class KnowledgeBaseResponderTest {
     }
 
     @Test
-    void builderRejectsNonsense() {
-        assertThatThrownBy(() -> KnowledgeBaseResponder.builder(handbook).passages(0))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> KnowledgeBaseResponder.builder(handbook).maxReplyChars(10))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> KnowledgeBaseResponder.builder(handbook).noAnswerText(" "))
-                .isInstanceOf(IllegalArgumentException.class);
+    void builderRejectsNonsenseListingEveryProblem() {
+        assertThatThrownBy(() -> KnowledgeBaseResponder.builder(handbook).passages(0).maxReplyChars(10)
+                .noAnswerText(" ").sentencesPerPassage(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("passages must be between 1 and 20, was 0")
+                .hasMessageContaining("maxReplyChars must be at least 100, was 10")
+                .hasMessageContaining("noAnswerText must not be blank")
+                .hasMessageContaining("sentencesPerPassage must be at least 1");
     }
 
     @Test

@@ -327,6 +327,20 @@ class MessageBufferTest {
     }
 
     @Test
+    void builderListsEveryMissingOrInvalidValueAtOnce() {
+        assertThatThrownBy(() -> MessageBuffer.builder().owner(" ").lease(Duration.ofMillis(1))
+                .closeTimeout(Duration.ofSeconds(-1)).pollInterval(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("processor is required")
+                .hasMessageContaining("executor is required")
+                .hasMessageContaining("scheduler is required")
+                .hasMessageContaining("owner must not be blank")
+                .hasMessageContaining("lease must be at least 3 ms")
+                .hasMessageContaining("closeTimeout must not be negative")
+                .hasMessageContaining("pollInterval must be a positive duration");
+    }
+
+    @Test
     void policyIsValidated() {
         assertThatThrownBy(() -> new BufferPolicy(Duration.ofSeconds(15), Duration.ofSeconds(10), 20))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxWait");

@@ -79,14 +79,13 @@ class InMemoryStateStoreTest extends StateStoreContract {
     }
 
     @Test
-    void settingsAreChecked() {
-        assertThatThrownBy(() -> InMemoryStateStore.builder().ledgerCapacity(0))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> InMemoryStateStore.builder().ledgerRetention(Duration.ZERO))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> InMemoryStateStore.builder().outboxCapacity(-1))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> InMemoryStateStore.builder().deferredLogCapacity(0))
-                .isInstanceOf(IllegalArgumentException.class);
+    void settingsAreCheckedAllAtOnce() {
+        assertThatThrownBy(() -> InMemoryStateStore.builder().ledgerCapacity(0).ledgerRetention(Duration.ZERO)
+                .outboxCapacity(-1).deferredLogCapacity(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ledgerCapacity must be positive")
+                .hasMessageContaining("ledgerRetention must be a positive duration")
+                .hasMessageContaining("outboxCapacity must be positive")
+                .hasMessageContaining("deferredLogCapacity must be positive");
     }
 }
