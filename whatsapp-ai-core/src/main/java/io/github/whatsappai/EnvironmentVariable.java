@@ -61,6 +61,10 @@ enum EnvironmentVariable {
     SESSION_RESET_WORDS(Section.CONVERSATION, "sessionResetWords", "sessionResetWords", Default.value("/reset,/new"),
             "comma-separated; a message consisting of one of these starts a new session",
             list(WhatsAppAiConfig.Builder::sessionResetWords)),
+    WHATSAPP_EXPIRED_REPLY_TEMPLATE(Section.CONVERSATION, "expiredReplyTemplate", "expiredReplyTemplate",
+            Default.note("none"), "approved template sent once instead of a reply that could not be sent before "
+            + "WhatsApp's 24-hour window closed: `name` or `name:language` (language default `en_US`)",
+            text(WhatsAppAiConfig.Builder::expiredReplyTemplate)),
 
     KNOWLEDGE_BASE_URLS(Section.KNOWLEDGE_BASE, "sources", "knowledgeBaseSources", Default.note("none"),
             "PDF sources, comma-separated: `http(s)` URLs or file paths",

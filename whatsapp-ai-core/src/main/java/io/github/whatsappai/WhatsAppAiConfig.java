@@ -268,6 +268,18 @@ public record WhatsAppAiConfig(WebhookSettings webhook, GuardSettings guards, Bu
             return this;
         }
 
+        /**
+         * {@link ConversationSettings#expiredReplyTemplate()}, written {@code name} or
+         * {@code name:language} (language default {@code en_US}); blank for none.
+         *
+         * @throws IllegalArgumentException when the name or language is malformed
+         */
+        public Builder expiredReplyTemplate(String template) {
+            conversation.expiredReplyTemplate(template == null || template.isBlank() ? null
+                    : ConversationSettings.ReplyTemplate.parse(template));
+            return this;
+        }
+
         /** {@link GraphSettings#accessToken()}. */
         public Builder accessToken(String accessToken) {
             graph.accessToken(accessToken);

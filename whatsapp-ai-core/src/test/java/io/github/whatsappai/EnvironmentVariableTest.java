@@ -70,7 +70,8 @@ class EnvironmentVariableTest {
             Map.entry(EnvironmentVariable.MESSAGE_BUFFER_MAX_WAIT, "90s"),
             Map.entry(EnvironmentVariable.MESSAGE_BUFFER_MAX_BATCH, "3"),
             Map.entry(EnvironmentVariable.SESSION_IDLE_TIMEOUT, "1h"),
-            Map.entry(EnvironmentVariable.SESSION_RESET_WORDS, "/restart")));
+            Map.entry(EnvironmentVariable.SESSION_RESET_WORDS, "/restart"),
+            Map.entry(EnvironmentVariable.WHATSAPP_EXPIRED_REPLY_TEMPLATE, "reply_expired:id")));
 
     @Test
     void theDocsListExactlyTheVariablesOfTheTableWithTheirDefaults() throws IOException {

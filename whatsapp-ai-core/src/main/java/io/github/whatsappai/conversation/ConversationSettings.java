@@ -23,9 +23,13 @@ import java.util.Set;
  * @param sessionResetWords words that, sent alone, start a new session (default {@code /reset},
  *        {@code /new}); kept stripped and lower-case, blank ones dropped
  * @param messages the fixed texts (default {@link Messages#defaults()})
+ * @param expiredReplyTemplate the approved template sent instead of a reply that could not be sent
+ *        before WhatsApp's 24-hour customer-service window closed, or {@code null} (the default) to
+ *        send nothing and only report it
  */
 public record ConversationSettings(Duration sessionIdleTimeout, int historyMaxTurns, int historyMaxChars,
-                                   int maxBatchChars, Set<String> sessionResetWords, Messages messages) {
+                                   int maxBatchChars, Set<String> sessionResetWords, Messages messages,
+                                   ReplyTemplate expiredReplyTemplate) {
 
     public ConversationSettings {
         SettingsCheck check = new SettingsCheck("ConversationSettings")
@@ -46,6 +50,38 @@ public record ConversationSettings(Duration sessionIdleTimeout, int historyMaxTu
         check.done();
     }
 
+    /**
+     * An approved message template without parameters, sent once in place of a reply that expired;
+     * only templates reach a user after the 24-hour window. Approve one in WhatsApp Manager first,
+     * for example "Sorry, we could not answer in time. Write to us again and we will reply."
+     *
+     * @param name the template's name
+     * @param languageCode its language, e.g. {@code en_US} or {@code id}
+     */
+    public record ReplyTemplate(String name, String languageCode) {
+
+        /** Checks both values. */
+        public ReplyTemplate {
+            new SettingsCheck("ReplyTemplate")
+                    .notBlank("name", name)
+                    .problemIf(languageCode == null || !languageCode.matches("[a-z]{2,3}(_[A-Z]{2})?"),
+                            "languageCode", "must look like en_US or id, was '" + languageCode + "'")
+                    .done();
+        }
+
+        /**
+         * Reads {@code name} or {@code name:language}; the language defaults to {@code en_US}.
+         *
+         * @throws IllegalArgumentException when the name is blank or the language malformed
+         */
+        public static ReplyTemplate parse(String text) {
+            String t = text == null ? "" : text.strip();
+            int colon = t.lastIndexOf(':');
+            return colon < 0 ? new ReplyTemplate(t, "en_US")
+                    : new ReplyTemplate(t.substring(0, colon).strip(), t.substring(colon + 1).strip());
+        }
+    }
+
     /** Every default. */
     public static ConversationSettings defaults() {
         return builder().build();
@@ -60,7 +96,7 @@ public record ConversationSettings(Duration sessionIdleTimeout, int historyMaxTu
     public Builder toBuilder() {
         return new Builder().sessionIdleTimeout(sessionIdleTimeout).historyMaxTurns(historyMaxTurns)
                 .historyMaxChars(historyMaxChars).maxBatchChars(maxBatchChars)
-                .sessionResetWords(sessionResetWords).messages(messages);
+                .sessionResetWords(sessionResetWords).messages(messages).expiredReplyTemplate(expiredReplyTemplate);
     }
 
     /**
@@ -110,6 +146,7 @@ public record ConversationSettings(Duration sessionIdleTimeout, int historyMaxTu
         private int maxBatchChars = 16_000;
         private Set<String> sessionResetWords = new LinkedHashSet<>(List.of("/reset", "/new"));
         private Messages messages = Messages.defaults();
+        private ReplyTemplate expiredReplyTemplate;
 
         private Builder() {
         }
@@ -150,6 +187,12 @@ public record ConversationSettings(Duration sessionIdleTimeout, int historyMaxTu
             return this;
         }
 
+        /** The template sent in place of a reply that expired; default none (see {@link ReplyTemplate}). */
+        public Builder expiredReplyTemplate(ReplyTemplate template) {
+            this.expiredReplyTemplate = template;
+            return this;
+        }
+
         /**
          * Checks every value and builds the settings.
          *
@@ -157,7 +200,7 @@ public record ConversationSettings(Duration sessionIdleTimeout, int historyMaxTu
          */
         public ConversationSettings build() {
             return new ConversationSettings(sessionIdleTimeout, historyMaxTurns, historyMaxChars, maxBatchChars,
-                    sessionResetWords, messages);
+                    sessionResetWords, messages, expiredReplyTemplate);
         }
     }
 }

@@ -7,6 +7,7 @@ import io.github.whatsappai.ai.ChatTurn;
 import io.github.whatsappai.buffer.MessageBuffer;
 import io.github.whatsappai.client.Recipient;
 import io.github.whatsappai.client.SendResult;
+import io.github.whatsappai.client.TemplateMessage;
 import io.github.whatsappai.client.WhatsAppApiException;
 import io.github.whatsappai.client.WhatsAppClient;
 import io.github.whatsappai.conversation.ConversationSettings;
@@ -348,6 +349,8 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         private List<OutboxPart> parts;
         private final List<String> sentIds = new ArrayList<>();
         private Throwable sendError;
+        /** Whether this reply's expired-reply template was sent or tried (once per reply). */
+        private boolean templateTried;
         /**
          * The read receipt with typing indicator, until the reply's first part may follow it: sent
          * before the AI call, it is almost always answered by then; the reply waits for it at most
@@ -606,11 +609,18 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             OutboxPart part = parts.get(index);
             long now = clock.millis();
             if (now >= part.expiresAt()) {
+                // marked first: a crash after this never sends the template twice
                 store.markAbandoned(part.id(), "the customer-service window closed", now);
                 parts.set(index, with(part, OutboxPart.State.ABANDONED, null));
-                emit(new Event.ReplyExpired(key, part.text(), false));
                 sendError = new IllegalStateException("the customer-service window closed before the reply was sent");
-                sendNext();
+                ConversationSettings.ReplyTemplate template = settings.expiredReplyTemplate();
+                if (template == null || templateTried) {
+                    emit(new Event.ReplyExpired(key, part.text(), false));
+                    sendNext();
+                    return;
+                }
+                templateTried = true;
+                sendExpiredTemplate(template, part.text());
                 return;
             }
             if (part.retryAt() > now) {
@@ -633,6 +643,24 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
                 sent = CompletableFuture.failedFuture(e);
             }
             sent.whenCompleteAsync((result, error) -> guarded(() -> afterSend(at, result, error)), callbacks);
+        }
+
+        /** The reply expired: the configured template goes out once in its place, then the rest of the parts. */
+        private void sendExpiredTemplate(ConversationSettings.ReplyTemplate template, String expiredText) {
+            CompletableFuture<SendResult> sent;
+            try {
+                sent = client.send(key.phoneNumberId(), Recipient.of(last.sender()),
+                        new TemplateMessage(template.name(), template.languageCode(), List.of()));
+            } catch (RuntimeException e) {
+                sent = CompletableFuture.failedFuture(e);
+            }
+            sent.whenCompleteAsync((result, error) -> guarded(() -> {
+                if (error != null) {
+                    emit(new Event.SendFailed(key, expiredText, Turns.unwrap(error)));
+                }
+                emit(new Event.ReplyExpired(key, expiredText, error == null));
+                sendNext();
+            }), callbacks);
         }
 
         private void afterSend(int index, SendResult result, Throwable error) {

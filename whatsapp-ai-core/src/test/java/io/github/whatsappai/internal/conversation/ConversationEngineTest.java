@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ConversationEngineTest {
 
@@ -680,5 +681,61 @@ class ConversationEngineTest {
         assertThat(credits.balance(users.findByWaId(ALICE).orElseThrow())).as("nothing sent: refunded").isEqualTo(2);
         assertThat(chatLog.entries()).extracting(ChatLogEntry::content).containsExactly("q", "too late");
         assertThat(engine.pendingConversations()).isZero();
+    }
+
+    @Test
+    void anExpiredReplyIsReplacedByTheConfiguredTemplateOnce() {
+        io.github.whatsappai.client.WhatsAppApiException down = new io.github.whatsappai.client.WhatsAppApiException(
+                503, io.github.whatsappai.client.WhatsAppApiException.NO_CODE, -1, null, null, "down", null, null);
+        // texts never get through; templates do
+        io.github.whatsappai.client.WhatsAppClient textsDown = new io.github.whatsappai.client.WhatsAppClient() {
+            @Override
+            public java.util.concurrent.CompletableFuture<io.github.whatsappai.client.SendResult> sendText(
+                    String phoneNumberId, io.github.whatsappai.client.Recipient to, String text, String replyTo) {
+                return java.util.concurrent.CompletableFuture.failedFuture(down);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<Void> markRead(String phoneNumberId, String messageId,
+                                                                         boolean typing) {
+                return client.markRead(phoneNumberId, messageId, typing);
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<io.github.whatsappai.client.SendResult> send(
+                    String phoneNumberId, io.github.whatsappai.client.Recipient to,
+                    io.github.whatsappai.client.OutboundMessage message) {
+                return client.send(phoneNumberId, to, message);
+            }
+        };
+        ai.thenReply("too late");
+        ConversationEngine engine = engine(b -> b.whatsAppClient(textsDown).settings(settings()
+                .expiredReplyTemplate(new ConversationSettings.ReplyTemplate("reply_expired", "id")).build()));
+        engine.onMessage(text(ALICE, "q"));
+        quiet();
+        assertThat(client.messages()).as("nothing before the window closes").isEmpty();
+        scheduler.advance(Duration.ofHours(25));
+        assertThat(client.messages()).singleElement().satisfies(m -> {
+            assertThat(m.message()).isEqualTo(new io.github.whatsappai.client.TemplateMessage("reply_expired", "id",
+                    List.of()));
+            assertThat(m.to().waId()).isEqualTo(ALICE);
+        });
+        assertThat(events(Event.ReplyExpired.class)).singleElement().satisfies(e -> {
+            assertThat(e.text()).isEqualTo("too late");
+            assertThat(e.templateSent()).isTrue();
+        });
+        assertThat(engine.pendingConversations()).isZero();
+    }
+
+    @Test
+    void theTemplateSettingIsReadAsNameAndLanguage() {
+        assertThat(ConversationSettings.ReplyTemplate.parse("reply_expired"))
+                .isEqualTo(new ConversationSettings.ReplyTemplate("reply_expired", "en_US"));
+        assertThat(ConversationSettings.ReplyTemplate.parse(" reply_expired:id "))
+                .isEqualTo(new ConversationSettings.ReplyTemplate("reply_expired", "id"));
+        assertThatThrownBy(() -> ConversationSettings.ReplyTemplate.parse("reply_expired:Indonesian"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("languageCode must look like");
+        assertThatThrownBy(() -> ConversationSettings.ReplyTemplate.parse(":id"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("name must not be blank");
     }
 }
