@@ -202,6 +202,31 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
         return chain.thenApply(SendResult::new);
     }
 
+    /** {@inheritDoc} Markdown converted to WhatsApp's formatting, then split at the split limit. */
+    @Override
+    public List<String> textParts(String text) {
+        return splitter.split(MarkdownFormatter.toWhatsApp(text));
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A part longer than one message (stored before parts were split, for example) goes through
+     * {@link #sendText(String, Recipient, String, String, String)} instead.
+     */
+    @Override
+    public CompletableFuture<SendResult> sendTextPart(String phoneNumberId, Recipient to, String part,
+                                                      String callbackData) {
+        if (part.length() > TextMessage.MAX_BODY) {
+            return sendText(phoneNumberId, to, part, null, callbackData);
+        }
+        checkId(phoneNumberId, "phone number id");
+        Limits.max(callbackData, MAX_CALLBACK_DATA_CHARS, "biz_opaque_callback_data");
+        TextMessage m = new TextMessage(part, false, null);
+        return sendMessage(phoneNumberId, to, m, part, Limits.optional(callbackData))
+                .thenApply(id -> new SendResult(List.of(id)));
+    }
+
     /** {@inheritDoc} */
     @Override
     public CompletableFuture<Void> markRead(String phoneNumberId, String messageId, boolean showTypingIndicator) {

@@ -1,5 +1,6 @@
 package io.github.whatsappai.client;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -36,6 +37,26 @@ public interface WhatsAppClient {
     default CompletableFuture<SendResult> sendText(String phoneNumberId, Recipient to, String text,
                                                    String replyToMessageId, String callbackData) {
         return sendText(phoneNumberId, to, text, replyToMessageId);
+    }
+
+    /**
+     * The messages {@link #sendText} would send for {@code text}, in order: formatted for WhatsApp and
+     * split under its length limit. A durable outbox stores these and sends each with
+     * {@link #sendTextPart}, so every message has its own tag and its own outcome. The default is the
+     * text as one message.
+     */
+    default List<String> textParts(String text) {
+        return List.of(text);
+    }
+
+    /**
+     * Sends one element of {@link #textParts} as it is (no formatting, no splitting, no quote),
+     * tagged with {@code callbackData} as in {@link #sendText(String, Recipient, String, String, String)}.
+     * The default hands it to that method.
+     */
+    default CompletableFuture<SendResult> sendTextPart(String phoneNumberId, Recipient to, String part,
+                                                       String callbackData) {
+        return sendText(phoneNumberId, to, part, null, callbackData);
     }
 
     /**

@@ -752,4 +752,28 @@ class GraphWhatsAppClientTest {
         assertThatThrownBy(() -> client.sendText(PNID, waId("15555550123"), "hi", null, "x".repeat(513)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("biz_opaque_callback_data");
     }
+
+    @Test
+    void textPartsAreFormattedAndSplitOnceAndEachPartIsSentAsItIsWithItsOwnTag() throws Exception {
+        client.close();
+        client = clientBuilder().splitLimit(50).build();
+        wm.stubFor(post(PATH).willReturn(okJson(OK)));
+        List<String> parts = client.textParts("**Opening hours**\n\nMonday to Friday from nine to five.\n\n"
+                + "Saturday from ten to two, closed on Sunday.");
+        assertThat(parts).containsExactly("*Opening hours*", "Monday to Friday from nine to five.",
+                "Saturday from ten to two, closed on Sunday.");
+        for (int i = 0; i < parts.size(); i++) {
+            drive(client.sendTextPart(PNID, waId("15555550123"), parts.get(i), "part-" + i));
+        }
+        List<LoggedRequest> sent = wm.findAll(postRequestedFor(urlEqualTo(PATH)));
+        assertThat(sent).hasSize(3);
+        for (int i = 0; i < 3; i++) {
+            com.fasterxml.jackson.databind.JsonNode body = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(sent.get(i).getBodyAsString());
+            assertThat(body.path("text").path("body").asText()).as("sent as it is: not formatted twice")
+                    .isEqualTo(parts.get(i));
+            assertThat(body.path("biz_opaque_callback_data").asText()).isEqualTo("part-" + i);
+            assertThat(body.has("context")).as("no quote").isFalse();
+        }
+    }
 }

@@ -556,7 +556,10 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             progress = new BurstProgress(BurstProgress.Stage.REPLY_STORED, userId, sessionId,
                     progress.reservationId(), replyKind, reply == null ? null : reply.model(),
                     reply == null ? -1 : reply.promptTokens(), reply == null ? -1 : reply.completionTokens());
-            parts = new ArrayList<>(store.saveReply(claim, progress, List.of(text), windowClosesAt()));
+            // one outbox part per WhatsApp message: each has its own tag and outcome
+            List<String> messages = client.textParts(text);
+            parts = new ArrayList<>(store.saveReply(claim, progress, messages.isEmpty() ? List.of(text) : messages,
+                    windowClosesAt()));
             sendNext();
         }
 
@@ -637,8 +640,7 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             int at = index;
             CompletableFuture<SendResult> sent;
             try {
-                sent = client.sendText(key.phoneNumberId(), Recipient.of(last.sender()), part.text(), null,
-                        part.id());
+                sent = client.sendTextPart(key.phoneNumberId(), Recipient.of(last.sender()), part.text(), part.id());
             } catch (RuntimeException e) {
                 sent = CompletableFuture.failedFuture(e);
             }
@@ -708,7 +710,8 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             // an ambiguous part most likely arrived (the request was written): counted as sent, so
             // the history keeps it and the credit is spent; the log entry says the outcome is unknown
             boolean sent = !sentIds.isEmpty() || ambiguous;
-            String text = parts.isEmpty() ? "" : parts.get(0).text();
+            // the reply as the user received it, every part (a long reply is several messages)
+            String text = String.join("\n\n", parts.stream().map(OutboxPart::text).toList());
             if (userId != null && sessionId != null) {
                 chatLog.log(key, List.of(outboundEntry(text,
                         !sent ? sendError : sentIds.isEmpty() ? ambiguousCause : null)));

@@ -176,6 +176,62 @@ class DurabilityTest {
         engine.close();
     }
 
+    /** Splits replies at blank lines; the second part's answer is lost after the request was written. */
+    private static final class SecondPartLost implements WhatsAppClient {
+        final RecordingWhatsAppClient sent = new RecordingWhatsAppClient();
+        final List<String> attempts = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public List<String> textParts(String text) {
+            return List.of(text.split("\n\n"));
+        }
+
+        @Override
+        public CompletableFuture<SendResult> sendTextPart(String phoneNumberId, Recipient to, String part,
+                                                          String callbackData) {
+            attempts.add(part + " @" + callbackData);
+            if (part.startsWith("two")) {
+                return CompletableFuture.failedFuture(new WhatsAppApiException(0, WhatsAppApiException.NO_CODE, -1,
+                        null, null, null, null, new java.net.http.HttpTimeoutException("request timed out")));
+            }
+            return sent.sendText(phoneNumberId, to, part, null);
+        }
+
+        @Override
+        public CompletableFuture<SendResult> sendText(String phoneNumberId, Recipient to, String text,
+                                                      String replyToMessageId) {
+            throw new AssertionError("a stored reply is sent part by part");
+        }
+
+        @Override
+        public CompletableFuture<Void> markRead(String phoneNumberId, String messageId, boolean typing) {
+            return sent.markRead(phoneNumberId, messageId, typing);
+        }
+
+        @Override
+        public CompletableFuture<SendResult> send(String phoneNumberId, Recipient to, OutboundMessage message) {
+            return sent.send(phoneNumberId, to, message);
+        }
+    }
+
+    @Test
+    void aLongReplyIsStoredAsOnePartPerMessageSoALostAnswerHoldsBackOnlyItsOwnPart() {
+        VirtualScheduler scheduler = new VirtualScheduler(clock);
+        ScriptedAiResponder ai = new ScriptedAiResponder().thenReply("one\n\ntwo\n\nthree");
+        SecondPartLost graph = new SecondPartLost();
+        ConversationEngine engine = engine("a", scheduler, ai, graph);
+
+        engine.onMessage(text(ALICE, "question"));
+        scheduler.advance(Duration.ofSeconds(16));
+        scheduler.advance(Duration.ofHours(2));
+        assertThat(graph.attempts).as("each part tried once, each with its own tag").hasSize(3);
+        assertThat(graph.attempts.stream().map(a -> a.substring(a.indexOf('@') + 1)).distinct()).hasSize(3);
+        assertThat(graph.sent.textBodies()).as("the parts around the lost answer went out")
+                .containsExactly("one", "three");
+        assertThat(store.stats(clock.millis()).inFlight()).as("the burst is done").isZero();
+        engine.close();
+    }
+
     @Test
     void anEngineAbandonedMidBurstIsTakenOverAfterTheLeaseAndTheReplySentOnce() {
         store.durable.set(true);
