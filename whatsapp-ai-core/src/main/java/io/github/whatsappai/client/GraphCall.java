@@ -19,9 +19,17 @@ import java.util.function.LongFunction;
  * @param maxBytes      the largest response body read
  * @param tooLarge      the failure for a larger body
  * @param parser        turns a 2xx answer into the result
+ * @param onDispatch    runs each time an attempt leaves the pace for the network, or {@code null}
  */
 record GraphCall<T>(URI uri, byte[] body, String phoneNumberId, String recipient, String text, boolean sendsMessage,
-                    String callbackData, long maxBytes, LongFunction<? extends Throwable> tooLarge, Parser<T> parser) {
+                    String callbackData, long maxBytes, LongFunction<? extends Throwable> tooLarge, Parser<T> parser,
+                    Runnable onDispatch) {
+
+    /** A call nobody needs to hear about when it leaves the pace. */
+    GraphCall(URI uri, byte[] body, String phoneNumberId, String recipient, String text, boolean sendsMessage,
+              String callbackData, long maxBytes, LongFunction<? extends Throwable> tooLarge, Parser<T> parser) {
+        this(uri, body, phoneNumberId, recipient, text, sendsMessage, callbackData, maxBytes, tooLarge, parser, null);
+    }
 
     /** Turns a 2xx answer into the call's result; throws a {@link WhatsAppApiException} when it holds none. */
     @FunctionalInterface

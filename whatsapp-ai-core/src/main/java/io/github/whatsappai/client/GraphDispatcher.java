@@ -83,6 +83,9 @@ final class GraphDispatcher {
             whenFree(call, result);  // a hold began while this request waited for its turn
             return;
         }
+        if (call.onDispatch() != null) {
+            call.onDispatch().run();
+        }
         HttpRequest.Builder request = call.body() != null
                 ? JsonExchange.post(call.uri(), requestTimeout, call.body())
                 : JsonExchange.request(call.uri(), requestTimeout).GET();

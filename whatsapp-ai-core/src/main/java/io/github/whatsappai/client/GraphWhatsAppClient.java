@@ -230,6 +230,13 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
     /** {@inheritDoc} */
     @Override
     public CompletableFuture<Void> markRead(String phoneNumberId, String messageId, boolean showTypingIndicator) {
+        return markRead(phoneNumberId, messageId, showTypingIndicator, null);
+    }
+
+    /** {@inheritDoc} {@code onDispatch} runs when the request leaves the per-number pace. */
+    @Override
+    public CompletableFuture<Void> markRead(String phoneNumberId, String messageId, boolean showTypingIndicator,
+                                            Runnable onDispatch) {
         checkId(phoneNumberId, "phone number id");
         Limits.required(messageId, "message id");
         return start(new GraphCall<Void>(messagesUri(phoneNumberId), json.markRead(messageId, showTypingIndicator),
@@ -238,7 +245,7 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
                         return null;
                     }
                     throw GraphErrors.unexpected(response.status(), "read receipt answered without success:true");
-                }));
+                }, onDispatch));
     }
 
     /**

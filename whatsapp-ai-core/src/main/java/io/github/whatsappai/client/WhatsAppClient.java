@@ -65,6 +65,22 @@ public interface WhatsAppClient {
      */
     CompletableFuture<Void> markRead(String phoneNumberId, String messageId, boolean showTypingIndicator);
 
+    /**
+     * {@link #markRead(String, String, boolean)}, running {@code onDispatch} when the request leaves
+     * the client for the Graph API (after any pacing; again for a retry). The engine counts its short
+     * wait for the receipt's answer from then, so that a reply never overtakes a receipt that is still
+     * waiting for its turn. The default runs it at once.
+     *
+     * @param onDispatch runs on dispatch, or {@code null}
+     */
+    default CompletableFuture<Void> markRead(String phoneNumberId, String messageId, boolean showTypingIndicator,
+                                             Runnable onDispatch) {
+        if (onDispatch != null) {
+            onDispatch.run();
+        }
+        return markRead(phoneNumberId, messageId, showTypingIndicator);
+    }
+
     /** Sends one message as given (no formatting or splitting). */
     CompletableFuture<SendResult> send(String phoneNumberId, Recipient to, OutboundMessage message);
 }

@@ -512,6 +512,30 @@ class GraphWhatsAppClientTest {
         wm.verify(12, postRequestedFor(urlEqualTo(PATH)));
     }
 
+    @Test
+    void aReadReceiptQueuedBehindThePaceSaysWhenItLeaves() throws Exception {
+        client.close();
+        client = clientBuilder().outboundMessagesPerSecond(5).build();
+        wm.stubFor(post(PATH).willReturn(okJson(OK)));
+        wm.stubFor(post(PATH).atPriority(1)
+                .withRequestBody(com.github.tomakehurst.wiremock.client.WireMock.containing("\"status\":\"read\""))
+                .willReturn(okJson("{\"success\":true}")));
+        List<CompletableFuture<SendResult>> ahead = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ahead.add(client.send(PNID, waId("1000" + i), TextMessage.of("m" + i)));
+        }
+        List<java.time.Instant> dispatched = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CompletableFuture<Void> receipt = client.markRead(PNID, "wamid.IN1", true,
+                () -> dispatched.add(scheduler.clock().instant()));
+        assertThat(dispatched).as("still waiting for its turn").isEmpty();
+        for (CompletableFuture<SendResult> f : ahead) {
+            drive(f);
+        }
+        drive(receipt);
+        assertThat(dispatched).as("told once, when it left the pace").singleElement()
+                .satisfies(at -> assertThat(Duration.between(start, at)).isGreaterThanOrEqualTo(Duration.ofMillis(900)));
+    }
+
     // ---- media ----------------------------------------------------------------------------------
 
     @Test

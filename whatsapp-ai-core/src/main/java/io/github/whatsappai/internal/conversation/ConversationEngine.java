@@ -116,6 +116,8 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     /** The longest a reply waits for its read receipt's answer. */
     private static final long READ_RECEIPT_WAIT_MILLIS = 2_000;
+    /** The longest a reply waits for its read receipt, however long the receipt waited for its turn. */
+    private static final long READ_RECEIPT_MAX_WAIT_MILLIS = 30_000;
     /** How long after the user's last message a free-form reply may be sent. */
     private static final Duration CUSTOMER_SERVICE_WINDOW = Duration.ofHours(24);
 
@@ -357,6 +359,8 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
          * {@link #READ_RECEIPT_WAIT_MILLIS}, so the user never sees the reply before the blue ticks.
          */
         private CompletableFuture<Void> readReceipt = DONE;
+        /** Completes when the read receipt's request leaves the client's pace; the wait counts from then. */
+        private final CompletableFuture<Void> receiptDispatched = new CompletableFuture<>();
         /** Whether a part's send may have reached Meta without an answer (see {@link #afterSend}). */
         private boolean ambiguous;
         /** Why the last ambiguous send's outcome is unknown, for the log entry. */
@@ -633,7 +637,11 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             if (!readReceipt.isDone()) {
                 CompletableFuture<Void> receipt = readReceipt;
                 readReceipt = DONE;
-                schedule(READ_RECEIPT_WAIT_MILLIS, () -> receipt.complete(null));
+                // at most READ_RECEIPT_WAIT_MILLIS after the receipt left the client's pace (a reply
+                // queued behind it could otherwise leave together with it and overtake it), and
+                // READ_RECEIPT_MAX_WAIT_MILLIS in all
+                receiptDispatched.thenRun(() -> schedule(READ_RECEIPT_WAIT_MILLIS, () -> receipt.complete(null)));
+                schedule(READ_RECEIPT_MAX_WAIT_MILLIS, () -> receipt.complete(null));
                 receipt.whenCompleteAsync((r, e) -> guarded(this::sendNext), callbacks);
                 return;
             }
@@ -740,7 +748,8 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
                 return;
             }
             try {
-                readReceipt = client.markRead(key.phoneNumberId(), last.id(), true).handle((r, e) -> {
+                readReceipt = client.markRead(key.phoneNumberId(), last.id(), true,
+                        () -> receiptDispatched.complete(null)).handle((r, e) -> {
                     if (e != null) {
                         LOG.debug("marking {} read failed: {}", last.id(), e.toString());
                     }

@@ -27,7 +27,7 @@ class ReadReceiptOrderTest {
     private final List<String> calls = new ArrayList<>();
 
     /** A Graph API whose read receipts stay unanswered until the test answers them. */
-    private final class SlowReceipts implements WhatsAppClient {
+    private class SlowReceipts implements WhatsAppClient {
         final RecordingWhatsAppClient sent = new RecordingWhatsAppClient();
         final List<CompletableFuture<Void>> receipts = new ArrayList<>();
 
@@ -86,6 +86,53 @@ class ReadReceiptOrderTest {
         scheduler.advance(Duration.ofMillis(1));
         assertThat(graph.sent.textBodies()).containsExactly("hello");
         assertThat(calls).containsExactly("read", "text");
+        engine.close();
+    }
+
+    /** Read receipts wait {@code queuedFor} for their turn in the client's pace, then stay unanswered. */
+    private final class QueuedReceipts extends SlowReceipts {
+        final Duration queuedFor;
+
+        QueuedReceipts(Duration queuedFor) {
+            this.queuedFor = queuedFor;
+        }
+
+        @Override
+        public CompletableFuture<Void> markRead(String phoneNumberId, String messageId, boolean typing,
+                                                Runnable onDispatch) {
+            scheduler.schedule(() -> {
+                calls.add("read dispatched");
+                onDispatch.run();
+            }, queuedFor.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            return markRead(phoneNumberId, messageId, typing);
+        }
+    }
+
+    @Test
+    void theTwoSecondsCountFromWhenTheReceiptLeavesTheClientsPace() {
+        QueuedReceipts graph = new QueuedReceipts(Duration.ofSeconds(5));
+        ConversationEngine engine = engine(graph);
+        engine.onMessage(Inbound.text("15550001111", "hi", clock.instant()));
+        scheduler.advance(Duration.ofSeconds(15));
+        scheduler.advance(Duration.ofSeconds(6));
+        assertThat(graph.sent.texts()).as("the receipt still waits for its turn, or left less than 2 s ago").isEmpty();
+        scheduler.advance(Duration.ofMillis(999));
+        assertThat(graph.sent.texts()).isEmpty();
+        scheduler.advance(Duration.ofMillis(1));
+        assertThat(calls).containsExactly("read", "read dispatched", "text");
+        engine.close();
+    }
+
+    @Test
+    void aReceiptThatNeverLeavesThePaceHoldsTheReplyThirtySecondsAtMost() {
+        QueuedReceipts graph = new QueuedReceipts(Duration.ofHours(1));
+        ConversationEngine engine = engine(graph);
+        engine.onMessage(Inbound.text("15550001111", "hi", clock.instant()));
+        scheduler.advance(Duration.ofSeconds(15));
+        scheduler.advance(Duration.ofMillis(29_999));
+        assertThat(graph.sent.texts()).isEmpty();
+        scheduler.advance(Duration.ofMillis(1));
+        assertThat(graph.sent.textBodies()).containsExactly("hello");
         engine.close();
     }
 }
