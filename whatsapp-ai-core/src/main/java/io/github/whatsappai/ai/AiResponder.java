@@ -14,4 +14,13 @@ public interface AiResponder {
      *         the pipeline then sends the configured apology or asks a fallback responder
      */
     AiReply respond(AiRequest request);
+
+    /**
+     * Whether this responder reads the bytes of voice notes, images and documents
+     * ({@link AiRequest#media()}). When it does not, the conversation engine downloads nothing and
+     * tells the user which items it could not read. Default {@code false}.
+     */
+    default boolean acceptsMedia() {
+        return false;
+    }
 }

@@ -29,6 +29,17 @@ final class OpenRouterReplyParser {
      * @throws OpenRouterFailure when the body holds no usable reply
      */
     AiReply parse(int status, byte[] body, String userTurn) throws OpenRouterFailure {
+        return parse(status, body, userTurn, 0, defaultModel);
+    }
+
+    /**
+     * The reply in a 2xx body to a request with {@code attachments} media attachments: the media
+     * notes block is cut from the text into {@link AiReply#mediaNotes()}.
+     *
+     * @param model the model asked, reported when the body names none
+     * @throws OpenRouterFailure when the body holds no usable reply (also when only notes came back)
+     */
+    AiReply parse(int status, byte[] body, String userTurn, int attachments, String model) throws OpenRouterFailure {
         JsonNode root;
         try {
             root = json.readTree(body);
@@ -59,12 +70,16 @@ final class OpenRouterReplyParser {
             throw OpenRouterErrors.malformed(status, "with empty content"
                     + (finishReason.isEmpty() ? "" : " (finish_reason \"" + finishReason + "\")"), null);
         }
+        MediaNotes.Split split = MediaNotes.split(content, attachments);
+        if (split.answer().isEmpty()) {
+            throw OpenRouterErrors.malformed(status, "with media notes but no answer", null);
+        }
         String usedModel = root.path("model").asText("");
         JsonNode usage = root.path("usage");
         JsonNode cost = usage.path("cost");
-        return new AiReply(content, usedModel.isBlank() ? defaultModel : usedModel,
+        return new AiReply(split.answer(), usedModel.isBlank() ? model : usedModel,
                 usage.path("prompt_tokens").asInt(-1), usage.path("completion_tokens").asInt(-1),
-                cost.isNumber() ? cost.decimalValue() : null);
+                cost.isNumber() ? cost.decimalValue() : null, split.notes());
     }
 
     /** The message content: a string, or the concatenated text of content parts. */

@@ -31,6 +31,8 @@ final class OpenRouterRequestEncoder {
     private final String apiKey;
     private final String model;
     private final List<String> fallbackModels;
+    private final String mediaModel;
+    private final List<String> mediaFallbackModels;
     private final String appUrl;
     private final String appTitle;
     private final double temperature;
@@ -38,12 +40,15 @@ final class OpenRouterRequestEncoder {
     private final Duration requestTimeout;
 
     OpenRouterRequestEncoder(ObjectMapper json, URI endpoint, String apiKey, String model, List<String> fallbackModels,
+                             String mediaModel, List<String> mediaFallbackModels,
                              String appUrl, String appTitle, double temperature, int maxTokens, Duration requestTimeout) {
         this.json = json;
         this.endpoint = endpoint;
         this.apiKey = apiKey;
         this.model = model;
         this.fallbackModels = List.copyOf(fallbackModels);
+        this.mediaModel = mediaModel;
+        this.mediaFallbackModels = List.copyOf(mediaFallbackModels);
         this.appUrl = appUrl;
         this.appTitle = appTitle;
         this.temperature = temperature;
@@ -51,17 +56,32 @@ final class OpenRouterRequestEncoder {
         this.requestTimeout = requestTimeout;
     }
 
-    /** The JSON body; the same bytes are sent on every attempt. */
+    /** The model asked for {@code request}: the media model when it carries media. */
+    String modelFor(AiRequest request) {
+        return request.hasMedia() && mediaModel != null ? mediaModel : model;
+    }
+
+    /**
+     * The JSON body; the same bytes are sent on every attempt. A burst with media goes to the media
+     * model and its fallbacks, its last user message as content parts ({@link MediaParts}).
+     */
     byte[] body(AiRequest request, PromptAssembler.Prompt prompt) {
+        boolean media = request.hasMedia() && mediaModel != null;
         ObjectNode root = json.createObjectNode();
-        root.put("model", model);
-        if (!fallbackModels.isEmpty()) {
+        root.put("model", media ? mediaModel : model);
+        List<String> fallbacks = media ? mediaFallbackModels : fallbackModels;
+        if (!fallbacks.isEmpty()) {
             ArrayNode models = root.putArray("models");
-            fallbackModels.forEach(models::add);
+            fallbacks.forEach(models::add);
         }
         ArrayNode messages = root.putArray("messages");
         for (PromptAssembler.Message message : prompt.messages()) {
-            messages.addObject().put("role", message.role()).put("content", message.content());
+            ObjectNode m = messages.addObject().put("role", message.role());
+            if (message.parts().isEmpty()) {
+                m.put("content", message.content());
+            } else {
+                MediaParts.write(m.putArray("content"), message.parts());
+            }
         }
         root.put("temperature", temperature);
         root.put("max_completion_tokens", maxTokens);

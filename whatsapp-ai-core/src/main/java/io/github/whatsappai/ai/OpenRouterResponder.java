@@ -59,6 +59,12 @@ import java.util.random.RandomGenerator;
  *       through {@link KnowledgeBase#searchWithinBudget}; then the burst as one user
  *       turn ({@link AiRequest#userTurn()}). Neither user nor passage text is placed in a system message. The
  *       retrieval query is the burst's user turn plus the latest user turn of the history.</li>
+ *   <li>A burst with media ({@link AiRequest#media()}) goes to the media model and its fallbacks
+ *       ({@link OpenRouterSettings#mediaModel()}); its last user message is a list of content parts in
+ *       message order: text, {@code input_audio} (base64 and a format such as {@code ogg}),
+ *       {@code image_url} (a data URL) and {@code file} (a PDF as a data URL). The system prompt then
+ *       asks for a notes block after the answer (a transcript or description per attachment), which
+ *       is cut from the reply into {@link AiReply#mediaNotes()}. Text-only bursts keep the text model.</li>
  *   <li>{@code max_completion_tokens} carries the token limit: OpenRouter's API reference marks
  *       {@code max_tokens} deprecated in its favour. Values below 16 are raised to 16, the minimum
  *       some providers enforce.</li>
@@ -142,6 +148,7 @@ public final class OpenRouterResponder implements AiResponder {
     private final URI endpoint;
     private final String model;
     private final List<String> fallbackModels;
+    private final String mediaModel;
     private final int maxAttempts;
     private final int maxResponseBytes;
     private final Clock clock;
@@ -160,6 +167,9 @@ public final class OpenRouterResponder implements AiResponder {
         LinkedHashSet<String> fallbacks = new LinkedHashSet<>(settings.fallbackModels());
         fallbacks.remove(model);
         this.fallbackModels = List.copyOf(fallbacks);
+        this.mediaModel = settings.mediaModel();
+        LinkedHashSet<String> mediaFallbacks = new LinkedHashSet<>(settings.mediaFallbackModels());
+        mediaFallbacks.remove(mediaModel);
         this.maxAttempts = b.maxAttempts;
         this.maxResponseBytes = b.maxResponseBytes;
         this.clock = b.clock;
@@ -167,7 +177,7 @@ public final class OpenRouterResponder implements AiResponder {
         Duration requestTimeout = settings.requestTimeout();
         this.prompts = new PromptAssembler(settings.systemPrompt(), b.knowledgeBase, b.passageLimit, b.knowledgeCharBudget);
         this.encoder = new OpenRouterRequestEncoder(json, endpoint, apiKey, model, fallbackModels,
-                blankToNull(settings.appUrl()), blankToNull(settings.appTitle()),
+                mediaModel, List.copyOf(mediaFallbacks), blankToNull(settings.appUrl()), blankToNull(settings.appTitle()),
                 settings.temperature(), Math.max(MIN_MAX_TOKENS, settings.maxTokens()), requestTimeout);
         this.errors = new OpenRouterErrors(json, new ProviderTextRedactor(apiKey), requestTimeout);
         this.parser = new OpenRouterReplyParser(json, errors, model);
@@ -212,10 +222,18 @@ public final class OpenRouterResponder implements AiResponder {
     @Override
     public AiReply respond(AiRequest request) {
         Objects.requireNonNull(request, "request");
+        if (request.hasMedia() && mediaModel == null) {
+            throw new IllegalArgumentException("the request carries media but no media model is configured: set "
+                    + "OPENROUTER_MEDIA_MODEL (OpenRouterSettings.mediaModel) to a model that reads audio, images and "
+                    + "files, or send the burst without media");
+        }
         PromptAssembler.Prompt prompt = prompts.assemble(request);
         HttpRequest http = encoder.httpRequest(encoder.body(request, prompt));
         String userTurn = request.userTurn();
-        CompletableFuture<AiReply> reply = retry.run(n -> attempt(http, userTurn), OpenRouterResponder::verdict,
+        int attachments = request.media().size();
+        String asked = encoder.modelFor(request);
+        CompletableFuture<AiReply> reply = retry.run(n -> attempt(http, userTurn, attachments, asked),
+                OpenRouterResponder::verdict,
                 (n, failure, delay) -> LOG.warn("OpenRouter attempt {}/{} for {} failed ({}); retrying in {} ms",
                         n, maxAttempts, request.key(), failure.getMessage(), delay.toMillis()));
         try {
@@ -231,8 +249,20 @@ public final class OpenRouterResponder implements AiResponder {
         }
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>{@code true} when a media model is configured ({@link OpenRouterSettings#mediaModel()}):
+     * bursts with media then go to it, their files as content parts, and the model is asked for a
+     * transcript or description of each, returned in {@link AiReply#mediaNotes()}.
+     */
+    @Override
+    public boolean acceptsMedia() {
+        return mediaModel != null;
+    }
+
     /** One request: the reply, or an {@link OpenRouterFailure}. */
-    private CompletableFuture<AiReply> attempt(HttpRequest http, String userTurn) {
+    private CompletableFuture<AiReply> attempt(HttpRequest http, String userTurn, int attachments, String asked) {
         return exchange.send(http, maxResponseBytes).handle((response, error) -> {
             try {
                 if (error != null) {
@@ -241,7 +271,8 @@ public final class OpenRouterResponder implements AiResponder {
                 if (!response.ok()) {
                     throw errors.httpFailure(response, clock.instant(), userTurn);
                 }
-                return CompletableFuture.completedFuture(parser.parse(response.status(), response.body(), userTurn));
+                return CompletableFuture.completedFuture(parser.parse(response.status(), response.body(), userTurn,
+                        attachments, asked));
             } catch (OpenRouterFailure f) {
                 return CompletableFuture.<AiReply>failedFuture(f);
             }
@@ -295,7 +326,7 @@ public final class OpenRouterResponder implements AiResponder {
     @Override
     public String toString() {
         return "OpenRouterResponder[endpoint=" + endpoint + ", model=" + model + ", fallbackModels=" + fallbackModels
-                + ", maxAttempts=" + maxAttempts + "]";
+                + (mediaModel == null ? "" : ", mediaModel=" + mediaModel) + ", maxAttempts=" + maxAttempts + "]";
     }
 
     /**

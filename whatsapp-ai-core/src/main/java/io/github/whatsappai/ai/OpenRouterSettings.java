@@ -29,10 +29,15 @@ import java.util.List;
  *        (default 60 s); positive
  * @param systemPrompt the system prompt (default {@link #DEFAULT_SYSTEM_PROMPT}); not blank. User text
  *        never goes into it.
+ * @param mediaModel the model that answers bursts holding voice notes, images or documents (one that
+ *        takes audio, images and files, e.g. {@code google/gemini-2.5-flash}), or {@code null} (the
+ *        default): then media is not read and the user is asked to send it as text
+ * @param mediaFallbackModels tried in order when the media model fails; blank entries are dropped
  */
 public record OpenRouterSettings(String apiKey, String model, List<String> fallbackModels, URI baseUrl,
                                  String appUrl, String appTitle, double temperature, int maxTokens,
-                                 Duration requestTimeout, String systemPrompt) {
+                                 Duration requestTimeout, String systemPrompt, String mediaModel,
+                                 List<String> mediaFallbackModels) {
 
     public static final String DEFAULT_BASE_URL = "https://openrouter.ai/api/v1";
     /** The seed's model: what the user's system runs today. No longer served, hence the fallback. */
@@ -50,7 +55,10 @@ public record OpenRouterSettings(String apiKey, String model, List<String> fallb
     public OpenRouterSettings {
         baseUrl = SettingsCheck.stripSlash(baseUrl);
         fallbackModels = fallbackModels == null ? List.of()
-                : fallbackModels.stream().filter(m -> m != null && !m.isBlank()).toList();
+                : fallbackModels.stream().filter(m -> m != null && !m.isBlank()).map(String::strip).toList();
+        mediaModel = mediaModel == null || mediaModel.isBlank() ? null : mediaModel.strip();
+        mediaFallbackModels = mediaFallbackModels == null ? List.of()
+                : mediaFallbackModels.stream().filter(m -> m != null && !m.isBlank()).map(String::strip).toList();
         new SettingsCheck("OpenRouterSettings")
                 .notBlank("model", model)
                 .httpUrl("baseUrl", baseUrl)
@@ -59,7 +67,14 @@ public record OpenRouterSettings(String apiKey, String model, List<String> fallb
                 .positive("maxTokens", maxTokens)
                 .positive("requestTimeout", requestTimeout)
                 .notBlank("systemPrompt", systemPrompt)
+                .problemIf(mediaModel == null && !mediaFallbackModels.isEmpty(), "mediaFallbackModels",
+                        "are set without a media model; set the media model too")
                 .done();
+    }
+
+    /** Whether a media model is configured, so that bursts with media can be read. */
+    public boolean readsMedia() {
+        return mediaModel != null;
     }
 
     /** No key, and every other default. */
@@ -76,7 +91,8 @@ public record OpenRouterSettings(String apiKey, String model, List<String> fallb
     public Builder toBuilder() {
         return new Builder().apiKey(apiKey).model(model).fallbackModels(fallbackModels).baseUrl(baseUrl.toString())
                 .appUrl(appUrl).appTitle(appTitle).temperature(temperature).maxTokens(maxTokens)
-                .requestTimeout(requestTimeout).systemPrompt(systemPrompt);
+                .requestTimeout(requestTimeout).systemPrompt(systemPrompt).mediaModel(mediaModel)
+                .mediaFallbackModels(mediaFallbackModels);
     }
 
     @Override
@@ -84,7 +100,8 @@ public record OpenRouterSettings(String apiKey, String model, List<String> fallb
         return "OpenRouterSettings[apiKey=" + Redaction.maskSecret(apiKey) + ", model=" + model
                 + ", fallbackModels=" + fallbackModels + ", baseUrl=" + baseUrl + ", appUrl=" + appUrl
                 + ", appTitle=" + appTitle + ", temperature=" + temperature + ", maxTokens=" + maxTokens
-                + ", requestTimeout=" + requestTimeout + ", systemPrompt=" + systemPrompt.length() + " chars]";
+                + ", requestTimeout=" + requestTimeout + ", systemPrompt=" + systemPrompt.length() + " chars, mediaModel="
+                + mediaModel + ", mediaFallbackModels=" + mediaFallbackModels + "]";
     }
 
     /** Builds {@link OpenRouterSettings}; not thread-safe. {@link #build()} never changes the builder. */
@@ -99,8 +116,25 @@ public record OpenRouterSettings(String apiKey, String model, List<String> fallb
         private int maxTokens = DEFAULT_MAX_TOKENS;
         private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
         private String systemPrompt = DEFAULT_SYSTEM_PROMPT;
+        private String mediaModel;
+        private List<String> mediaFallbackModels = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /**
+         * The model for bursts with voice notes, images or documents; default none (media is not read
+         * and the user is asked to send text).
+         */
+        public Builder mediaModel(String model) {
+            this.mediaModel = model;
+            return this;
+        }
+
+        /** The media model's fallbacks, in order; default none. */
+        public Builder mediaFallbackModels(Collection<String> models) {
+            this.mediaFallbackModels = new ArrayList<>(models);
+            return this;
         }
 
         /** The OpenRouter key; never logged. */
@@ -172,7 +206,8 @@ public record OpenRouterSettings(String apiKey, String model, List<String> fallb
             List<SettingsCheck.Problem> problems = new ArrayList<>();
             URI base = SettingsCheck.uri("baseUrl", baseUrl, problems);
             return SettingsCheck.build("OpenRouterSettings", problems, () -> new OpenRouterSettings(apiKey, model,
-                    fallbackModels, base, appUrl, appTitle, temperature, maxTokens, requestTimeout, systemPrompt));
+                    fallbackModels, base, appUrl, appTitle, temperature, maxTokens, requestTimeout, systemPrompt, mediaModel,
+                    mediaFallbackModels));
         }
     }
 }

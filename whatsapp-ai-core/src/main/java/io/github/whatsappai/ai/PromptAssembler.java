@@ -2,6 +2,8 @@ package io.github.whatsappai.ai;
 
 import io.github.whatsappai.ai.knowledge.KnowledgeBase;
 import io.github.whatsappai.ai.knowledge.Passage;
+import io.github.whatsappai.webhook.model.InboundMessage;
+import io.github.whatsappai.webhook.model.TextContent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,8 +74,39 @@ final class PromptAssembler {
         this.charBudget = charBudget;
     }
 
-    /** One chat message on the wire. */
-    record Message(String role, String content) {
+    /** Appended to the system prompt when the burst carries media: how to write the notes kept for history. */
+    static final String MEDIA_RULE = "The latest user message carries attachments (voice messages, audio, images, "
+            + "stickers or documents), each announced by a line such as [attachment 1: voice message]. Listen to, "
+            + "look at or read each one and answer the user as usual, in their language. A bracketed item without an "
+            + "attachment could not be read; do not guess its content. After your answer, write a record for the "
+            + "conversation history that the user will not see: a line " + MediaNotes.OPEN + ", then one line per "
+            + "attachment in the form 'N: text', where text is, for a voice message or audio, its transcript in its "
+            + "own language; for an image or sticker, a description of one or two sentences including any visible "
+            + "text; for a document, a summary of up to three sentences with its key figures; then a line "
+            + MediaNotes.CLOSE + ".";
+
+    /** Longest text of the media turn, attachment labels aside. */
+    static final int MAX_MEDIA_TURN_CHARS = 16_000;
+
+    /**
+     * One chat message on the wire: {@code content} as a string, or, when {@code parts} is not
+     * empty, the parts in order (text and media).
+     */
+    record Message(String role, String content, List<Part> parts) {
+        Message(String role, String content) {
+            this(role, content, List.of());
+        }
+    }
+
+    /** One content part: text, or a media attachment. */
+    record Part(String text, MediaAttachment media) {
+        static Part text(String text) {
+            return new Part(text, null);
+        }
+
+        static Part media(MediaAttachment media) {
+            return new Part(null, media);
+        }
     }
 
     /** The messages of one request and how many passages made it into them. */
@@ -96,8 +129,8 @@ final class PromptAssembler {
         List<Passage> passages = retrieve(request);
         Knowledge knowledge = knowledgeSection(passages);
         List<Message> messages = new ArrayList<>();
-        messages.add(new Message("system", knowledge.passages() > 0
-                ? systemPrompt + "\n\n" + KNOWLEDGE_RULE : systemPrompt));
+        String system = knowledge.passages() > 0 ? systemPrompt + "\n\n" + KNOWLEDGE_RULE : systemPrompt;
+        messages.add(new Message("system", request.hasMedia() ? system + "\n\n" + MEDIA_RULE : system));
         for (ChatTurn turn : request.history()) {
             if (!turn.content().isBlank()) {
                 messages.add(new Message(turn.role().wireName(), neutralise(turn.content())));
@@ -106,8 +139,71 @@ final class PromptAssembler {
         if (knowledge.passages() > 0) {
             messages.add(new Message("user", knowledge.text()));
         }
-        messages.add(new Message("user", neutralise(request.userTurn())));
+        if (request.hasMedia()) {
+            messages.add(new Message("user", neutralise(request.userTurn()), mediaTurn(request)));
+        } else {
+            messages.add(new Message("user", neutralise(request.userTurn())));
+        }
         return new Prompt(List.copyOf(messages), knowledge.passages());
+    }
+
+    /**
+     * The burst as content parts, in message order: each message's text or description, and after a
+     * message that carried a downloaded file, the line {@code [attachment N: …]} and the file
+     * itself. Adjacent texts are joined into one part.
+     */
+    static List<Part> mediaTurn(AiRequest request) {
+        List<Part> parts = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        int chars = 0;
+        int number = 0;
+        List<MediaAttachment> pending = new ArrayList<>(request.media());
+        for (InboundMessage m : request.messages()) {
+            List<MediaAttachment> own = new ArrayList<>();
+            for (MediaAttachment a : pending) {
+                if (Objects.equals(a.messageId(), m.id())) {
+                    own.add(a);
+                }
+            }
+            pending.removeAll(own);
+            if (own.isEmpty()) {
+                String line = m.content() instanceof TextContent t ? (t.body() == null ? "" : t.body())
+                        : m.content().describe();
+                if (line == null || line.isBlank() || chars >= MAX_MEDIA_TURN_CHARS) {
+                    continue;
+                }
+                line = truncate(line, MAX_MEDIA_TURN_CHARS - chars);
+                chars += line.length();
+                appendLine(text, neutralise(line));
+                continue;
+            }
+            for (MediaAttachment a : own) {
+                number++;
+                appendLine(text, neutralise("[attachment " + number + ": " + a.label() + "]"));
+                parts.add(Part.text(text.toString()));
+                text.setLength(0);
+                parts.add(Part.media(a));
+            }
+        }
+        for (MediaAttachment a : pending) {
+            // an attachment whose message is not in the burst still reaches the model, after the rest
+            number++;
+            appendLine(text, neutralise("[attachment " + number + ": " + a.label() + "]"));
+            parts.add(Part.text(text.toString()));
+            text.setLength(0);
+            parts.add(Part.media(a));
+        }
+        if (text.length() > 0) {
+            parts.add(Part.text(text.toString()));
+        }
+        return List.copyOf(parts);
+    }
+
+    private static void appendLine(StringBuilder text, String line) {
+        if (text.length() > 0) {
+            text.append('\n');
+        }
+        text.append(line);
     }
 
     /**

@@ -84,7 +84,7 @@ import java.util.regex.Pattern;
  * completed and shuts down the scheduler if this client created it (an injected scheduler or
  * {@link HttpClient} is left alone). The access token is never logged; recipients are masked.
  */
-public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable {
+public final class GraphWhatsAppClient implements WhatsAppClient, MediaSource, AutoCloseable {
 
     /** Default largest media download: 16 MiB (WhatsApp's limit for audio and video). */
     public static final long DEFAULT_MAX_MEDIA_BYTES = 16L * 1024 * 1024;
@@ -265,6 +265,7 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
      *
      * @throws IllegalArgumentException when the id is malformed
      */
+    @Override
     public CompletableFuture<MediaInfo> mediaUrl(String mediaId) {
         checkId(mediaId, "media id");
         return media.lookup(mediaId);
@@ -278,12 +279,26 @@ public final class GraphWhatsAppClient implements WhatsAppClient, AutoCloseable 
      * @param urlOrMediaId a download URL from {@link #mediaUrl} (the token is sent to it), or a media
      *                     id, which is looked up first
      */
+    @Override
     public CompletableFuture<DownloadedMedia> downloadMedia(String urlOrMediaId) {
+        return downloadMedia(urlOrMediaId, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #downloadMedia(String)} with a cap of its own: the smaller of {@code maxBytes} and the
+     * client's {@code maxMediaBytes} applies, by {@code Content-Length}, by the size the lookup
+     * reported and while streaming.
+     */
+    @Override
+    public CompletableFuture<DownloadedMedia> downloadMedia(String urlOrMediaId, long maxBytes) {
         Limits.required(urlOrMediaId, "media URL or id");
         if (!urlOrMediaId.startsWith("https://") && !urlOrMediaId.startsWith("http://")) {
             checkId(urlOrMediaId, "media id");
         }
-        return media.download(urlOrMediaId);
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be positive, was " + maxBytes);
+        }
+        return media.download(urlOrMediaId, maxBytes);
     }
 
     /**

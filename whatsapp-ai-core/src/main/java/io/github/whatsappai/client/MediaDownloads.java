@@ -45,21 +45,23 @@ final class MediaDownloads {
         return run(call);
     }
 
-    CompletableFuture<DownloadedMedia> download(String urlOrMediaId) {
+    /** Downloads within the smaller of {@code maxBytes} and the client's cap. */
+    CompletableFuture<DownloadedMedia> download(String urlOrMediaId, long maxBytes) {
+        long cap = Math.min(maxBytes, maxMediaBytes);
         if (urlOrMediaId.startsWith("https://") || urlOrMediaId.startsWith("http://")) {
-            return fetch(URI.create(urlOrMediaId));
+            return fetch(URI.create(urlOrMediaId), cap);
         }
         return lookup(urlOrMediaId).thenCompose(info -> {
-            if (info.fileSize() > maxMediaBytes) {
-                return CompletableFuture.failedFuture(new MediaTooLargeException(maxMediaBytes, info.fileSize()));
+            if (info.fileSize() > cap) {
+                return CompletableFuture.failedFuture(new MediaTooLargeException(cap, info.fileSize()));
             }
-            return fetch(URI.create(info.url()));
+            return fetch(URI.create(info.url()), cap);
         });
     }
 
-    private CompletableFuture<DownloadedMedia> fetch(URI uri) {
-        GraphCall<DownloadedMedia> call = new GraphCall<>(uri, null, null, null, null, false, null, maxMediaBytes,
-                size -> new MediaTooLargeException(maxMediaBytes, size),
+    private CompletableFuture<DownloadedMedia> fetch(URI uri, long cap) {
+        GraphCall<DownloadedMedia> call = new GraphCall<>(uri, null, null, null, null, false, null, cap,
+                size -> new MediaTooLargeException(cap, size),
                 response -> new DownloadedMedia(response.body(),
                         response.headers().firstValue("Content-Type").orElse("application/octet-stream")));
         return run(call);

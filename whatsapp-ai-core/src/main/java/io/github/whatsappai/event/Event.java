@@ -404,6 +404,27 @@ public interface Event {
         }
     }
 
+    /**
+     * A voice note, image, sticker, video or document of a burst was not given to the AI; the user is
+     * told which item could not be read.
+     *
+     * @param messageId the wamid of the message that carried it
+     * @param kind {@code audio}, {@code image}, {@code sticker}, {@code video} or {@code document}
+     * @param reason why, e.g. larger than the cap, a refused type, the download failed, no media model
+     */
+    record MediaNotRead(ConversationKey key, String messageId, String kind, String reason) implements Event {
+        public Severity severity() {
+            return Severity.INFO;
+        }
+
+        /** Personal data masked; see {@link Event}. */
+        @Override
+        public String toString() {
+            return "MediaNotRead[key=" + (key == null ? "-" : key) + ", messageId=" + scrub(messageId) + ", kind="
+                    + scrub(kind) + ", reason=" + scrub(reason) + "]";
+        }
+    }
+
     /** Chat-log entries had to be dropped because the retry queue was full or they kept failing. */
     record ChatLogDropped(int entries, String reason) implements Event {
         public Severity severity() {

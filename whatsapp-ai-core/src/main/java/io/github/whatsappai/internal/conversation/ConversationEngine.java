@@ -5,16 +5,20 @@ import io.github.whatsappai.ai.AiRequest;
 import io.github.whatsappai.ai.AiResponder;
 import io.github.whatsappai.ai.ChatTurn;
 import io.github.whatsappai.buffer.MessageBuffer;
+import io.github.whatsappai.client.MediaSource;
 import io.github.whatsappai.client.Recipient;
 import io.github.whatsappai.client.SendResult;
 import io.github.whatsappai.client.TemplateMessage;
 import io.github.whatsappai.client.WhatsAppApiException;
 import io.github.whatsappai.client.WhatsAppClient;
 import io.github.whatsappai.conversation.ConversationSettings;
+import io.github.whatsappai.conversation.MediaSettings;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.event.LoggingEventListener;
 import io.github.whatsappai.internal.NamedDaemonThreads;
+import io.github.whatsappai.internal.media.BurstMediaCollector;
+import io.github.whatsappai.internal.media.MediaReader;
 import io.github.whatsappai.internal.retry.Backoff;
 import io.github.whatsappai.spi.ChatLogEntry;
 import io.github.whatsappai.spi.ChatLogger;
@@ -150,6 +154,8 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
     private final MessageBuffer buffer;
     /** One burst or notice per person at a time. */
     private final ConversationLanes lanes;
+    /** Reads a burst's media for the AI, or {@code null} when no media source was given (media is then described). */
+    private final MediaReader media;
 
     private ConversationEngine(Builder b) {
         this.settings = b.settings;
@@ -220,6 +226,7 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             mb.owner(b.owner);
         }
         this.buffer = mb.build();
+        this.media = b.mediaSource == null ? null : new MediaReader(b.mediaSource, b.mediaSettings, scheduler, clock);
     }
 
     /** A builder; the AI responder and the WhatsApp client are required. */
@@ -361,6 +368,10 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         private CompletableFuture<Void> readReceipt = DONE;
         /** Completes when the read receipt's request leaves the client's pace; the wait counts from then. */
         private final CompletableFuture<Void> receiptDispatched = new CompletableFuture<>();
+        /** The burst's media as read for the AI call, or {@code null}. */
+        private MediaReader.BurstMedia burstMedia;
+        /** The user turn history keeps when media was read (with transcripts), or {@code null}. */
+        private String historyTurn;
         /** Whether a part's send may have reached Meta without an answer (see {@link #afterSend}). */
         private boolean ambiguous;
         /** Why the last ambiguous send's outcome is unknown, for the log entry. */
@@ -482,6 +493,7 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
                 case UNSUPPORTED -> storeReply(texts.unsupportedFallback(), REPLY_FIXED, null);
                 default -> {
                     if (reservation == null) {
+                        logMedia(null);
                         emit(new Event.CreditsExhausted(key, userId));
                         storeReply(texts.outOfCredits(), REPLY_NO_CREDIT, null);
                     } else {
@@ -527,8 +539,20 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         }
 
         private void askAi() {
+            if (media != null && MediaReader.hasMedia(aiMessages)) {
+                burstMedia = media.read(aiMessages, userId, responder.acceptsMedia());
+                for (BurstMediaCollector.Unread u : burstMedia.unread()) {
+                    emit(new Event.MediaNotRead(key, u.message().id(), u.message().type(), u.detail()));
+                }
+                if (burstMedia.nothingToAnswer()) {
+                    logMedia(null);
+                    storeReply(burstMedia.notice(), REPLY_FIXED, null);
+                    return;
+                }
+            }
             String userTurn = Turns.userTurn(aiMessages, settings.maxBatchChars());
-            AiRequest request = new AiRequest(key, userId, sessionId, history, aiMessages, userTurn);
+            AiRequest request = new AiRequest(key, userId, sessionId, history, aiMessages, userTurn,
+                    burstMedia == null ? List.of() : burstMedia.attachments());
             Instant started = clock.instant();
             AiReply reply;
             try {
@@ -544,6 +568,7 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
                 }
                 emit(new Event.AiFailed(key, e, reply != null));
                 if (reply == null) {
+                    logMedia(null);
                     refund();
                     storeReply(texts.aiFailureApology(), REPLY_APOLOGY, null);
                     return;
@@ -551,7 +576,35 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             }
             emit(new Event.AiCompleted(key, reply.model(), Duration.between(started, clock.instant()),
                     reply.promptTokens(), reply.completionTokens()));
+            if (burstMedia != null) {
+                logMedia(reply);
+                historyTurn = burstMedia.historyTurn(reply, settings.maxBatchChars());
+                reply = new AiReply(burstMedia.withNotice(reply.text()), reply.model(), reply.promptTokens(),
+                        reply.completionTokens(), reply.cost(), reply.mediaNotes());
+            }
             storeReply(reply.text(), REPLY_AI, reply);
+        }
+
+        /**
+         * Logs the burst's media messages, held back from the first log entries so that they carry
+         * the model's transcript or description ({@code reply} may be {@code null}) or why they were
+         * not read: the chat log keeps text, never bytes.
+         */
+        private void logMedia(AiReply reply) {
+            if (media == null) {
+                return;
+            }
+            Instant now = clock.instant();
+            List<ChatLogEntry> entries = new ArrayList<>();
+            for (InboundMessage m : batch.messages()) {
+                if (heldBack(m)) {
+                    entries.add(ChatLogEntry.inbound(messageKey(m), sessionId, userId, m,
+                            burstMedia != null ? burstMedia.describe(m, reply) : Turns.describe(m), now));
+                }
+            }
+            if (!entries.isEmpty()) {
+                chatLog.log(key, entries);
+            }
         }
 
         /** Stores the reply in the outbox, then sends it. */
@@ -727,7 +780,8 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             if (REPLY_AI.equals(progress.replyKind()) && sessionId != null) {
                 List<ChatTurn> turns = new ArrayList<>(2);
                 Instant askedAt = last.timestamp() != null ? last.timestamp() : clock.instant();
-                turns.add(new ChatTurn(ChatTurn.Role.USER, Turns.userTurn(aiMessages, settings.maxBatchChars()), askedAt));
+                turns.add(new ChatTurn(ChatTurn.Role.USER, historyTurn != null ? historyTurn
+                        : Turns.userTurn(aiMessages, settings.maxBatchChars()), askedAt));
                 if (sent) {
                     turns.add(new ChatTurn(ChatTurn.Role.ASSISTANT, text, clock.instant()));
                 }
@@ -795,13 +849,21 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             }
         }
 
+        /** The log entries of the burst's messages, but for media messages {@link #logMedia} logs later. */
         private List<ChatLogEntry> inboundEntries() {
             Instant now = clock.instant();
             List<ChatLogEntry> entries = new ArrayList<>(batch.size());
             for (InboundMessage m : batch.messages()) {
-                entries.add(ChatLogEntry.inbound(messageKey(m), sessionId, userId, m, Turns.describe(m), now));
+                if (!heldBack(m)) {
+                    entries.add(ChatLogEntry.inbound(messageKey(m), sessionId, userId, m, Turns.describe(m), now));
+                }
             }
             return entries;
+        }
+
+        /** Whether {@code m} is logged once its media was read (with the model's transcript or description). */
+        private boolean heldBack(InboundMessage m) {
+            return media != null && kind == Kind.AI && BurstMediaCollector.isMedia(m);
         }
 
         private ChatLogEntry outboundEntry(String text, Throwable error) {
@@ -894,8 +956,29 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         private Duration chatLogInitialBackoff = Duration.ofSeconds(1);
         private Duration chatLogMaxBackoff = Duration.ofMinutes(5);
         private Duration closeTimeout = Duration.ofSeconds(30);
+        private MediaSource mediaSource;
+        private MediaSettings mediaSettings = MediaSettings.defaults();
 
         private Builder() {
+        }
+
+        /**
+         * Where a burst's voice notes, images, stickers and documents are downloaded from (the
+         * {@link io.github.whatsappai.client.GraphWhatsAppClient}). With one, a burst's media is read on
+         * the worker for a responder that {@linkplain AiResponder#acceptsMedia() accepts media} and
+         * handed to it as files; what cannot be read (no media model, over a cap, a refused type, a
+         * failed download) is named to the user. Without one (the default), media is described to the
+         * AI as text such as {@code [image: caption]}.
+         */
+        public Builder mediaSource(MediaSource source) {
+            this.mediaSource = Objects.requireNonNull(source, "mediaSource");
+            return this;
+        }
+
+        /** Caps, the daily allowance and the notice for media; default {@link MediaSettings#defaults()}. */
+        public Builder mediaSettings(MediaSettings settings) {
+            this.mediaSettings = Objects.requireNonNull(settings, "mediaSettings");
+            return this;
         }
 
         /** Sessions, history window, burst cap, reset words and the fixed texts; default {@link ConversationSettings#defaults()}. */
