@@ -20,6 +20,7 @@ import io.github.whatsappai.internal.NamedDaemonThreads;
 import io.github.whatsappai.internal.media.BurstMediaCollector;
 import io.github.whatsappai.internal.media.MediaReader;
 import io.github.whatsappai.internal.retry.Backoff;
+import io.github.whatsappai.internal.retry.SharedTimer;
 import io.github.whatsappai.spi.ChatLogEntry;
 import io.github.whatsappai.spi.ChatLogger;
 import io.github.whatsappai.spi.CreditGate;
@@ -226,7 +227,10 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             mb.owner(b.owner);
         }
         this.buffer = mb.build();
-        this.media = b.mediaSource == null ? null : new MediaReader(b.mediaSource, b.mediaSettings, scheduler, clock);
+        // media waits run on the shared timer: the worker blocks on the downloads, so their retries must not
+        // wait for the engine's scheduler (a test's virtual one only moves when the test moves it)
+        this.media = b.mediaSource == null ? null
+                : new MediaReader(b.mediaSource, b.mediaSettings, SharedTimer.get(), clock);
     }
 
     /** A builder; the AI responder and the WhatsApp client are required. */
