@@ -82,6 +82,13 @@ enum EnvironmentVariable {
     OPENROUTER_FALLBACK_MODELS(Section.OPEN_ROUTER, "fallbackModels", "openRouterFallbackModels", Default.value("openrouter/free"),
             "comma-separated; tried in order when the model fails (OpenRouter's `models` list)",
             list(WhatsAppAiConfig.Builder::openRouterFallbackModels)),
+    OPENROUTER_MEDIA_MODEL(Section.OPEN_ROUTER, "mediaModel", "openRouterMediaModel", Default.note("none"),
+            "the model for bursts with voice notes, images or documents, one that reads audio, images and PDFs (e.g. "
+                    + "`google/gemini-2.5-flash`); without it media is not read and the user is asked to send text. "
+                    + "See [media](media.md)", text(WhatsAppAiConfig.Builder::openRouterMediaModel)),
+    OPENROUTER_MEDIA_FALLBACK_MODELS(Section.OPEN_ROUTER, "mediaFallbackModels", "openRouterMediaFallbackModels",
+            Default.note("none"), "comma-separated; tried in order when the media model fails",
+            list(WhatsAppAiConfig.Builder::openRouterMediaFallbackModels)),
     OPENROUTER_BASE_URL(Section.OPEN_ROUTER, "baseUrl", "openRouterBaseUrl", Default.value("https://openrouter.ai/api/v1"),
             "override for tests and proxies", text(WhatsAppAiConfig.Builder::openRouterBaseUrl)),
     OPENROUTER_APP_URL(Section.OPEN_ROUTER, "appUrl", "openRouterAppUrl", Default.note("none"),

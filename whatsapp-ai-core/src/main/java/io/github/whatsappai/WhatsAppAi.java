@@ -6,6 +6,8 @@ import io.github.whatsappai.ai.OpenRouterResponder;
 import io.github.whatsappai.ai.knowledge.KnowledgeBase;
 import io.github.whatsappai.ai.knowledge.PdfKnowledgeBase;
 import io.github.whatsappai.client.GraphWhatsAppClient;
+import io.github.whatsappai.client.MediaSource;
+import io.github.whatsappai.conversation.MediaSettings;
 import io.github.whatsappai.client.WhatsAppClient;
 import io.github.whatsappai.internal.conversation.ConversationEngine;
 import io.github.whatsappai.event.Event;
@@ -266,6 +268,19 @@ public final class WhatsAppAi implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How voice notes, images and documents are read: caps per file and per burst, files per user
+         * per day, the notice naming what could not be read. Default {@link MediaSettings#defaults()}.
+         * Media is read when the client can fetch it (the Graph client, or a {@code WhatsAppClient}
+         * that is also a {@link MediaSource}) and the responder accepts media (an OpenRouter media
+         * model, {@code OPENROUTER_MEDIA_MODEL}); see docs/media.md.
+         */
+        public Builder mediaSettings(MediaSettings settings) {
+            engine.mediaSettings(Objects.requireNonNull(settings, "mediaSettings"));
+            engineParts.add("mediaSettings");
+            return this;
+        }
+
         /** Stores the chat log; default a bounded in-memory log. */
         public Builder chatLogger(ChatLogger chatLogger) {
             engine.chatLogger(Objects.requireNonNull(chatLogger, "chatLogger"));
@@ -409,6 +424,9 @@ public final class WhatsAppAi implements AutoCloseable {
                     owned.add(store);
                 }
                 engine.stateStore(store);
+                if (client instanceof MediaSource source) {
+                    engine.mediaSource(source);
+                }
                 engine.settings(config.conversation())
                         .bufferPolicy(config.buffer())
                         .aiResponder(responder)

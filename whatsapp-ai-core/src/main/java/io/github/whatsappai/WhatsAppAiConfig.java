@@ -322,6 +322,18 @@ public record WhatsAppAiConfig(WebhookSettings webhook, GuardSettings guards, Bu
             return this;
         }
 
+        /** {@link OpenRouterSettings#mediaModel()}. */
+        public Builder openRouterMediaModel(String model) {
+            openRouter.mediaModel(model);
+            return this;
+        }
+
+        /** {@link OpenRouterSettings#mediaFallbackModels()}. */
+        public Builder openRouterMediaFallbackModels(List<String> models) {
+            openRouter.mediaFallbackModels(models);
+            return this;
+        }
+
         /** {@link OpenRouterSettings#baseUrl()}. */
         public Builder openRouterBaseUrl(String url) {
             openRouter.baseUrl(url);

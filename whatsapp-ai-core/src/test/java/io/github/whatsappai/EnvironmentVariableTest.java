@@ -57,6 +57,8 @@ class EnvironmentVariableTest {
             Map.entry(EnvironmentVariable.OPENROUTER_API_KEY, "sk-or-key"),
             Map.entry(EnvironmentVariable.OPENROUTER_MODEL, "openai/gpt-4o-mini"),
             Map.entry(EnvironmentVariable.OPENROUTER_FALLBACK_MODELS, "a/b,c/d"),
+            Map.entry(EnvironmentVariable.OPENROUTER_MEDIA_MODEL, "google/gemini-2.5-flash"),
+            Map.entry(EnvironmentVariable.OPENROUTER_MEDIA_FALLBACK_MODELS, "e/f,g/h"),
             Map.entry(EnvironmentVariable.OPENROUTER_BASE_URL, "http://127.0.0.1:9/api"),
             Map.entry(EnvironmentVariable.OPENROUTER_APP_URL, "https://shop.example.com"),
             Map.entry(EnvironmentVariable.OPENROUTER_APP_TITLE, "Shop"),

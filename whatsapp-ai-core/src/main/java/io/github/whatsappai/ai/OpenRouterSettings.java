@@ -32,7 +32,8 @@ import java.util.List;
  * @param mediaModel the model that answers bursts holding voice notes, images or documents (one that
  *        takes audio, images and files, e.g. {@code google/gemini-2.5-flash}), or {@code null} (the
  *        default): then media is not read and the user is asked to send it as text
- * @param mediaFallbackModels tried in order when the media model fails; blank entries are dropped
+ * @param mediaFallbackModels tried in order when the media model fails; blank entries are dropped;
+ *        unused without a media model
  */
 public record OpenRouterSettings(String apiKey, String model, List<String> fallbackModels, URI baseUrl,
                                  String appUrl, String appTitle, double temperature, int maxTokens,
@@ -67,8 +68,6 @@ public record OpenRouterSettings(String apiKey, String model, List<String> fallb
                 .positive("maxTokens", maxTokens)
                 .positive("requestTimeout", requestTimeout)
                 .notBlank("systemPrompt", systemPrompt)
-                .problemIf(mediaModel == null && !mediaFallbackModels.isEmpty(), "mediaFallbackModels",
-                        "are set without a media model; set the media model too")
                 .done();
     }
 
