@@ -19,7 +19,8 @@ final class MediaNotes {
     /** Longest note kept per attachment. */
     static final int MAX_NOTE_CHARS = 2_000;
 
-    private static final Pattern LINE = Pattern.compile("^\\s*[\\[(]?(\\d{1,3})[\\])]?\\s*[:.)\\-–]\\s*(.*)$");
+    private static final Pattern LINE = Pattern.compile(
+            "^\\s*(?:[\\[(](\\d{1,3})[\\])]\\s*[:.\\-–]?|(\\d{1,3})\\s*[:.)\\-–])\\s*(.*)$");
 
     private MediaNotes() {
     }
@@ -45,10 +46,10 @@ final class MediaNotes {
         for (String line : block.split("\\R")) {
             Matcher m = LINE.matcher(line);
             if (m.matches()) {
-                int n = Integer.parseInt(m.group(1));
+                int n = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
                 current = n >= 1 && n <= attachments ? n - 1 : -1;
                 if (current >= 0) {
-                    notes[current] = m.group(2).strip();
+                    notes[current] = m.group(3).strip();
                 }
             } else if (current >= 0 && !line.isBlank()) {
                 notes[current] = (notes[current] + " " + line.strip()).strip();

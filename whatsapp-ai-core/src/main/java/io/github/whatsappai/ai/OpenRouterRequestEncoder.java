@@ -1,11 +1,11 @@
 package io.github.whatsappai.ai;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.whatsappai.internal.http.JsonExchange;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -63,37 +63,56 @@ final class OpenRouterRequestEncoder {
 
     /**
      * The JSON body; the same bytes are sent on every attempt. A burst with media goes to the media
-     * model and its fallbacks, its last user message as content parts ({@link MediaParts}).
+     * model and its fallbacks, its last user message as content parts ({@link MediaParts}). Written
+     * by a streaming generator into a buffer sized for the media, so a file is held once more as
+     * base64 in the body and nowhere else.
      */
     byte[] body(AiRequest request, PromptAssembler.Prompt prompt) {
         boolean media = request.hasMedia() && mediaModel != null;
-        ObjectNode root = json.createObjectNode();
-        root.put("model", media ? mediaModel : model);
-        List<String> fallbacks = media ? mediaFallbackModels : fallbackModels;
-        if (!fallbacks.isEmpty()) {
-            ArrayNode models = root.putArray("models");
-            fallbacks.forEach(models::add);
-        }
-        ArrayNode messages = root.putArray("messages");
+        long estimate = 16_384;
         for (PromptAssembler.Message message : prompt.messages()) {
-            ObjectNode m = messages.addObject().put("role", message.role());
-            if (message.parts().isEmpty()) {
-                m.put("content", message.content());
-            } else {
-                MediaParts.write(m.putArray("content"), message.parts());
-            }
+            estimate += message.content().length() * 2L;
         }
-        root.put("temperature", temperature);
-        root.put("max_completion_tokens", maxTokens);
-        root.put("user", sha256Hex(request.userId()));
-        String sessionId = request.sessionId();
-        root.put("session_id", sessionId.length() > MAX_SESSION_ID_CHARS ? sha256Hex(sessionId) : sessionId);
-        root.put("stream", false);
-        try {
-            return json.writeValueAsBytes(root);
-        } catch (JsonProcessingException e) {
+        for (MediaAttachment a : request.media()) {
+            estimate += (a.size() + 2L) / 3 * 4 + 256;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(estimate, Integer.MAX_VALUE - 16));
+        try (JsonGenerator g = json.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("model", media ? mediaModel : model);
+            List<String> fallbacks = media ? mediaFallbackModels : fallbackModels;
+            if (!fallbacks.isEmpty()) {
+                g.writeArrayFieldStart("models");
+                for (String fallback : fallbacks) {
+                    g.writeString(fallback);
+                }
+                g.writeEndArray();
+            }
+            g.writeArrayFieldStart("messages");
+            for (PromptAssembler.Message message : prompt.messages()) {
+                g.writeStartObject();
+                g.writeStringField("role", message.role());
+                if (message.parts().isEmpty()) {
+                    g.writeStringField("content", message.content());
+                } else {
+                    g.writeArrayFieldStart("content");
+                    MediaParts.write(g, message.parts());
+                    g.writeEndArray();
+                }
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNumberField("temperature", temperature);
+            g.writeNumberField("max_completion_tokens", maxTokens);
+            g.writeStringField("user", sha256Hex(request.userId()));
+            String sessionId = request.sessionId();
+            g.writeStringField("session_id", sessionId.length() > MAX_SESSION_ID_CHARS ? sha256Hex(sessionId) : sessionId);
+            g.writeBooleanField("stream", false);
+            g.writeEndObject();
+        } catch (IOException e) {
             throw new IllegalStateException("Could not serialise the OpenRouter request", e);
         }
+        return out.toByteArray();
     }
 
     /** The HTTP request carrying {@code body}. */

@@ -2,6 +2,7 @@ package io.github.whatsappai.store.postgres;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.whatsappai.spi.ChatLogEntry;
+import io.github.whatsappai.testing.Inbound;
 import io.github.whatsappai.webhook.model.BusinessNumber;
 import io.github.whatsappai.webhook.model.ButtonContent;
 import io.github.whatsappai.webhook.model.ContactsContent;
@@ -54,6 +55,17 @@ class StoreJsonTest {
                 new RequestWelcomeContent(),
                 new UnsupportedContent("poll"),
                 new UnknownContent("novel", new ObjectMapper().readTree("{\"type\":\"novel\",\"novel\":{\"x\":[1,2]}}")));
+    }
+
+    @Test
+    void aMediaMessageIsStoredAsItsIdsNeverItsBytes() {
+        InboundMessage voice = new InboundMessage("wamid.V1", Inbound.BUSINESS, new Sender("6281234567890", null, null,
+                null, null), Instant.parse("2026-11-25T15:00:00Z"), "audio", new MediaContent(MediaContent.MediaKind.AUDIO,
+                "1234567890", "audio/ogg; codecs=opus", "abc", null, null, "https://lookaside.example/x?mid=1", true,
+                false), null, null, List.of(), null);
+        String stored = json.write(voice);
+        assertThat(stored).contains("\"mediaId\":\"1234567890\"").contains("lookaside.example").hasSizeLessThan(1_000);
+        assertThat(json.message(stored)).isEqualTo(voice);
     }
 
     @Test
