@@ -2,7 +2,6 @@ package io.github.whatsappai.ai;
 
 import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.github.whatsappai.internal.media.MediaTypes;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -43,7 +42,7 @@ final class MediaParts {
                     g.writeObjectFieldStart("input_audio");
                     g.writeFieldName("data");
                     g.writeBinary(Base64Variants.MIME_NO_LINEFEEDS, a.data(), 0, a.size());
-                    g.writeStringField("format", MediaTypes.audioFormat(a.mimeType()));
+                    g.writeStringField("format", audioFormat(a.mimeType()));
                 }
                 case IMAGE -> {
                     g.writeStringField("type", "image_url");
@@ -83,6 +82,17 @@ final class MediaParts {
             g.writeRaw(chars, 0, n);
         }
         g.writeRaw('"');
+    }
+
+    /** The {@code format} of an {@code input_audio} part for an accepted audio type. */
+    static String audioFormat(String type) {
+        return switch (type) {
+            case "audio/ogg" -> "ogg";
+            case "audio/mpeg" -> "mp3";
+            case "audio/mp4" -> "m4a";
+            case "audio/aac" -> "aac";
+            default -> throw new IllegalArgumentException("not an accepted audio type: " + type);
+        };
     }
 
     /** The document's own name without path or control characters, or {@value #DEFAULT_FILENAME}. */

@@ -71,11 +71,6 @@ public record OpenRouterSettings(String apiKey, String model, List<String> fallb
                 .done();
     }
 
-    /** Whether a media model is configured, so that bursts with media can be read. */
-    public boolean readsMedia() {
-        return mediaModel != null;
-    }
-
     /** No key, and every other default. */
     public static OpenRouterSettings defaults() {
         return builder().build();

@@ -185,17 +185,6 @@ public final class MediaTypes {
         return null;
     }
 
-    /** The {@code format} of an OpenRouter {@code input_audio} part for an allowed audio type. */
-    public static String audioFormat(String type) {
-        return switch (type) {
-            case "audio/ogg" -> "ogg";
-            case "audio/mpeg" -> "mp3";
-            case "audio/mp4" -> "m4a";
-            case "audio/aac" -> "aac";
-            default -> throw new IllegalArgumentException("not an accepted audio type: " + type);
-        };
-    }
-
     private static boolean compatible(String declared, String sniffed) {
         if (declared.equals(sniffed)) {
             return true;

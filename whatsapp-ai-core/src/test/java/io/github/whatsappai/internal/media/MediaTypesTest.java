@@ -94,12 +94,4 @@ class MediaTypesTest {
         assertThat(MediaTypes.refusalBeforeDownload("application/octet-stream")).isNull();
         assertThat(MediaTypes.refusalBeforeDownload("audio/ogg; codecs=opus")).isNull();
     }
-
-    @Test
-    void audioFormatsForOpenRouter() {
-        assertThat(MediaTypes.audioFormat("audio/ogg")).isEqualTo("ogg");
-        assertThat(MediaTypes.audioFormat("audio/mpeg")).isEqualTo("mp3");
-        assertThat(MediaTypes.audioFormat("audio/mp4")).isEqualTo("m4a");
-        assertThat(MediaTypes.audioFormat("audio/aac")).isEqualTo("aac");
-    }
 }
