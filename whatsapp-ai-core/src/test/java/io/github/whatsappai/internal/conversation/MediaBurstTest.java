@@ -364,6 +364,24 @@ class MediaBurstTest {
     }
 
     @Test
+    void aFileLargerThanItsLookupSaidIsRefusedWhileItStreams() {
+        byte[] bigPhoto = TestMedia.jpeg(1200, 900);
+        wm.stubFor(get("/v26.0/liar-1").willReturn(okJson("{\"url\":\"" + wm.baseUrl() + "/lookaside/liar-1\","
+                + "\"mime_type\":\"image/jpeg\",\"file_size\":1000,\"id\":\"liar-1\"}")));
+        wm.stubFor(get("/lookaside/liar-1").willReturn(aResponse().withHeader("Content-Type", "image/jpeg")
+                .withBody(bigPhoto)));
+        engine(openRouter().build(), m -> m.maxItemBytes(2_000).maxBurstBytes(2_000));
+
+        send(photo("liar-1", null));
+
+        assertThat(wm.findAll(postRequestedFor(urlEqualTo(CHAT)))).isEmpty();
+        assertThat(sender.texts()).extracting(RecordingWhatsAppClient.SentText::text).containsExactly(
+                "Sorry, I couldn't read your photo (too large). Could you send it as text?");
+        assertThat(events(Event.MediaNotRead.class)).singleElement()
+                .satisfies(e -> assertThat(e.reason()).startsWith("media larger than the cap of 2000 bytes"));
+    }
+
+    @Test
     void withoutAMediaModelAMediaOnlyBurstGetsThePoliteReplyWithoutAnyCall() {
         engine(openRouter().mediaModel(null).mediaFallbackModels(List.of()).build(), m -> { });
 
