@@ -67,6 +67,30 @@ public final class WebhookPayloads {
         return new MessageBuilder("image", sb.toString());
     }
 
+    /**
+     * A media message: {@code type} {@code image}, {@code audio} (sent as a voice note), {@code document}
+     * or {@code sticker}, with its media id and MIME type; {@code caption} (not for audio or stickers)
+     * and {@code filename} (documents) may be {@code null}.
+     */
+    public static MessageBuilder media(String type, String mediaId, String mimeType, String caption, String filename) {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(mediaId, "mediaId");
+        Objects.requireNonNull(mimeType, "mimeType");
+        StringBuilder sb = new StringBuilder("{");
+        if (caption != null) {
+            sb.append("\"caption\":").append(Wire.string(caption)).append(',');
+        }
+        if (filename != null) {
+            sb.append("\"filename\":").append(Wire.string(filename)).append(',');
+        }
+        if (type.equals("audio")) {
+            sb.append("\"voice\":true,");
+        }
+        sb.append("\"mime_type\":").append(Wire.string(mimeType)).append(",\"id\":").append(Wire.string(mediaId))
+                .append('}');
+        return new MessageBuilder(type, sb.toString());
+    }
+
     /** A status update ({@code sent}, {@code delivered}, {@code read}, {@code played}, {@code failed}) for a message we sent. */
     public static StatusBuilder status(String messageId, String status) {
         return new StatusBuilder(Objects.requireNonNull(messageId, "messageId"), Objects.requireNonNull(status, "status"));

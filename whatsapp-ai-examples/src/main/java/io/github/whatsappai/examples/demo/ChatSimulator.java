@@ -25,7 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  *
  * In the chat, {@code /burst a | b | c} sends several messages at once, {@code /dup} redelivers the
- * last message (the bot must not answer twice), {@code /quit} leaves.
+ * last message (the bot must not answer twice), {@code /voice FILE}, {@code /image FILE | caption} and
+ * {@code /doc FILE | caption} upload a file to the demo's local Graph API stand-in and send it as a
+ * voice note, photo or document, {@code /quit} leaves.
  */
 public final class ChatSimulator {
 
@@ -69,6 +71,7 @@ public final class ChatSimulator {
         poller.start();
         out.println("Chatting with " + o.url + " as +" + o.from + ". Type a message and press Enter.");
         out.println("/burst a | b | c sends several at once, /dup redelivers the last one, /quit leaves.");
+        out.println("/voice FILE, /image FILE | caption, /doc FILE | caption send a file through the local Graph API.");
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         SimulatorClient.Delivery last = null;
         for (String line; (line = in.readLine()) != null; ) {
@@ -86,6 +89,23 @@ public final class ChatSimulator {
                     } else {
                         out.println("(redelivered " + last.wamid() + ": webhook answered " + client.redeliver(last) + ")");
                     }
+                } else if (line.startsWith("/voice ") || line.startsWith("/image ") || line.startsWith("/doc ")) {
+                    int space = line.indexOf(' ');
+                    String type = switch (line.substring(1, space)) {
+                        case "voice" -> "audio";
+                        case "image" -> "image";
+                        default -> "document";
+                    };
+                    String[] fileAndCaption = line.substring(space + 1).strip().split("\\s*\\|\\s*", 2);
+                    java.nio.file.Path file = java.nio.file.Path.of(fileAndCaption[0]);
+                    if (!java.nio.file.Files.isReadable(file)) {
+                        out.println("(cannot read " + file + ")");
+                        continue;
+                    }
+                    last = client.sendMedia(o.url.resolve(DemoServer.LOCAL_GRAPH_PATH + "/"
+                            + io.github.whatsappai.client.GraphSettings.DEFAULT_VERSION), type, file,
+                            fileAndCaption.length > 1 ? fileAndCaption[1] : null);
+                    report(out, List.of(last));
                 } else if (line.startsWith("/burst ")) {
                     List<SimulatorClient.Delivery> sent = client.sendBurst(splitBurst(line.substring(7)));
                     report(out, sent);

@@ -4,6 +4,7 @@ import io.github.whatsappai.WhatsAppAi;
 import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.ai.AiResponder;
 import io.github.whatsappai.ai.KnowledgeBaseResponder;
+import jakarta.servlet.MultipartConfigElement;
 import io.github.whatsappai.ai.OpenRouterResponder;
 import io.github.whatsappai.ai.knowledge.KnowledgeBaseSettings;
 import io.github.whatsappai.ai.knowledge.PdfKnowledgeBase;
@@ -168,8 +169,11 @@ public final class DemoServer implements AutoCloseable {
         ServletHolder webhookHolder = new ServletHolder("whatsapp-webhook", webhook);
         webhookHolder.setAsyncSupported(true); // slow bodies hold no thread of the pool
         context.addServlet(webhookHolder, WEBHOOK_PATH);
-        context.addServlet(new ServletHolder("local-graph-api",
-                new LocalGraphApiServlet(outbox, console, Clock.systemUTC())), LOCAL_GRAPH_PATH + "/*");
+        ServletHolder localGraph = new ServletHolder("local-graph-api",
+                new LocalGraphApiServlet(outbox, console, Clock.systemUTC()));
+        localGraph.getRegistration().setMultipartConfig(new MultipartConfigElement(null,
+                LocalGraphApiServlet.MAX_MEDIA_BYTES, LocalGraphApiServlet.MAX_MEDIA_BYTES + 65_536, 1 << 20));
+        context.addServlet(localGraph, LOCAL_GRAPH_PATH + "/*");
         context.addServlet(new ServletHolder("outbox", new OutboxServlet(outbox)), OUTBOX_PATH);
         server.setHandler(context);
         try {
@@ -216,10 +220,12 @@ public final class DemoServer implements AutoCloseable {
 
             PdfKnowledgeBase knowledgeBase = knowledgeBase(config.knowledgeBase(), listener);
             resources.add(knowledgeBase);
-            AiResponder offline = new KnowledgeBaseResponder(knowledgeBase);
+            AiResponder offline = new OfflineMediaResponder(new KnowledgeBaseResponder(knowledgeBase));
             if (config.openRouter().apiKey() != null) {
                 builder.aiResponder(OpenRouterResponder.create(config.openRouter(), knowledgeBase)).fallbackResponder(offline);
                 parts.add("OpenRouter (" + config.openRouter().model() + ", fallbacks " + config.openRouter().fallbackModels()
+                        + (config.openRouter().mediaModel() == null ? ", no media model"
+                                : ", media " + config.openRouter().mediaModel())
                         + "), knowledge-base answers when it fails");
             } else {
                 builder.aiResponder(offline);

@@ -7,6 +7,8 @@ import io.github.whatsappai.testing.WebhookPayloads;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -106,6 +108,67 @@ public final class SimulatorClient {
             out.add(send(t));
         }
         return out;
+    }
+
+    /**
+     * Uploads {@code file} to the local Graph API stand-in ({@code POST /{version}/{phone_number_id}/media},
+     * multipart, as Meta takes it) and sends a media message carrying its id: {@code type} is
+     * {@code audio} (a voice note), {@code image} or {@code document}.
+     *
+     * @param graphBase the stand-in's base URL, e.g. {@code http://127.0.0.1:8080/graph/v26.0}
+     */
+    public Delivery sendMedia(URI graphBase, String type, Path file, String caption)
+            throws IOException, InterruptedException {
+        byte[] data = Files.readAllBytes(file);
+        String filename = file.getFileName().toString();
+        String mimeType = mimeType(filename);
+        String boundary = "----whatsapp-ai-" + Long.toHexString(System.nanoTime());
+        java.io.ByteArrayOutputStream form = new java.io.ByteArrayOutputStream();
+        form.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"messaging_product\"\r\n\r\n"
+                + "whatsapp\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\""
+                + filename.replace("\"", "") + "\"\r\nContent-Type: " + mimeType + "\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        form.writeBytes(data);
+        form.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpRequest upload = HttpRequest.newBuilder(URI.create(graphBase + "/" + phoneNumberId + "/media"))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer demo-local-token")
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form.toByteArray()))
+                .build();
+        HttpResponse<String> response = http.send(upload, HttpResponse.BodyHandlers.ofString());
+        JsonNode answer = JSON.readTree(response.body());
+        if (response.statusCode() != 200 || !answer.path("id").isTextual()) {
+            throw new IOException("the media upload answered " + response.statusCode() + ": "
+                    + answer.path("error").path("message").asText(response.body()));
+        }
+        byte[] body = WebhookPayloads.media(type, answer.path("id").asText(), mimeType,
+                        type.equals("audio") ? null : caption, type.equals("document") ? filename : null)
+                .wamid(idPrefix + sequence.incrementAndGet())
+                .phoneNumberId(phoneNumberId)
+                .from(waId)
+                .userId(null)
+                .profileName(profileName)
+                .timestamp(clock.instant())
+                .toBytes();
+        return new Delivery(wamidOf(body), body, post(body));
+    }
+
+    /** The MIME type a phone would give a file of this name. */
+    static String mimeType(String filename) {
+        String name = filename.toLowerCase(java.util.Locale.ROOT);
+        String ext = name.substring(name.lastIndexOf('.') + 1);
+        return switch (ext) {
+            case "ogg", "opus", "oga" -> "audio/ogg; codecs=opus";
+            case "mp3" -> "audio/mpeg";
+            case "m4a" -> "audio/mp4";
+            case "aac" -> "audio/aac";
+            case "jpg", "jpeg" -> "image/jpeg";
+            case "png" -> "image/png";
+            case "webp" -> "image/webp";
+            case "pdf" -> "application/pdf";
+            default -> "application/octet-stream";
+        };
     }
 
     /** Posts the same bytes again, as Meta does when it retries a delivery; returns the status. */
