@@ -15,6 +15,8 @@ import io.github.whatsappai.spi.ChatLogEntry;
 import io.github.whatsappai.spi.InMemoryChatLogger;
 import io.github.whatsappai.spi.InMemorySessionStore;
 import io.github.whatsappai.spi.InMemoryUserMapper;
+import io.github.whatsappai.store.InMemoryStateStore;
+import io.github.whatsappai.store.SwitchableStateStore;
 import io.github.whatsappai.testing.DirectExecutor;
 import io.github.whatsappai.testing.Inbound;
 import io.github.whatsappai.testing.ManualClock;
@@ -379,6 +381,34 @@ class MediaBurstTest {
                 "Sorry, I couldn't read your photo (too large). Could you send it as text?");
         assertThat(events(Event.MediaNotRead.class)).singleElement()
                 .satisfies(e -> assertThat(e.reason()).startsWith("media larger than the cap of 2000 bytes"));
+    }
+
+    @Test
+    void aBurstTakenOverAfterACrashDownloadsItsMediaAgainFromTheStoredIds() throws IOException {
+        stubMedia("voice-10", "audio/ogg", VOICE, "audio/ogg");
+        stubReply("Got it.\n<media-notes>\n1: Hello\n</media-notes>");
+        SwitchableStateStore shared = new SwitchableStateStore(InMemoryStateStore.builder().build());
+        shared.durable.set(true);
+        VirtualScheduler schedulerA = new VirtualScheduler(clock);
+        AiResponder responder = OpenRouterResponder.builder().settings(openRouter().build()).maxAttempts(1).build();
+        // instance A claims the burst, then crashes before its worker runs: nothing but the store remains
+        ConversationEngine a = ConversationEngine.builder().aiResponder(responder).whatsAppClient(sender)
+                .mediaSource(graph).clock(clock).scheduler(schedulerA).workerExecutor(task -> { })
+                .stateStore(shared).owner("instance-a").lease(Duration.ofSeconds(30)).build();
+        engine = ConversationEngine.builder().userMapper(users).sessionStore(sessions).chatLogger(chatLog)
+                .aiResponder(responder).whatsAppClient(sender).mediaSource(graph)
+                .clock(clock).scheduler(scheduler).workerExecutor(DirectExecutor.INSTANCE)
+                .stateStore(shared).owner("instance-b").lease(Duration.ofSeconds(30)).build();
+
+        a.onMessage(voice("voice-10"));
+        schedulerA.advance(Duration.ofSeconds(16));
+        assertThat(wm.getAllServeEvents()).as("A downloaded nothing").isEmpty();
+        scheduler.advance(Duration.ofSeconds(50));
+
+        wm.verify(1, getRequestedFor(urlEqualTo("/v26.0/voice-10")));
+        assertThat(lastUserContent(aiRequests().get(0)).get(1).path("input_audio").path("data").asText())
+                .isEqualTo(Base64.getEncoder().encodeToString(VOICE));
+        assertThat(sender.texts()).extracting(RecordingWhatsAppClient.SentText::text).containsExactly("Got it.");
     }
 
     @Test
