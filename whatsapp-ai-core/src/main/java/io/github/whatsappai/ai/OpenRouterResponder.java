@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.whatsappai.ai.knowledge.KnowledgeBase;
 import io.github.whatsappai.event.EventListener;
+import io.github.whatsappai.internal.SettingsCheck;
 import io.github.whatsappai.internal.http.HttpClients;
 import io.github.whatsappai.internal.http.JsonExchange;
 import io.github.whatsappai.internal.retry.Backoff;
@@ -385,9 +386,6 @@ public final class OpenRouterResponder implements AiResponder {
 
         /** Requests per reply, the first included; 1 disables retries. Default {@value #DEFAULT_MAX_ATTEMPTS}. */
         public Builder maxAttempts(int maxAttempts) {
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1, was " + maxAttempts);
-            }
             this.maxAttempts = maxAttempts;
             return this;
         }
@@ -397,7 +395,6 @@ public final class OpenRouterResponder implements AiResponder {
          * delay between zero and {@code min(max, base × 2^(n-1))}. Defaults 1 s and 10 s.
          */
         public Builder backoff(Duration base, Duration max) {
-            Backoff.exponential(base, max);
             this.backoffBase = base;
             this.backoffMax = max;
             return this;
@@ -408,10 +405,6 @@ public final class OpenRouterResponder implements AiResponder {
          * the responder waits for; a longer one ends the retries. Default 30 s.
          */
         public Builder maxRetryAfter(Duration maxRetryAfter) {
-            Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
-            if (maxRetryAfter.isNegative()) {
-                throw new IllegalArgumentException("maxRetryAfter must not be negative, was " + maxRetryAfter);
-            }
             this.maxRetryAfter = maxRetryAfter;
             return this;
         }
@@ -421,9 +414,6 @@ public final class OpenRouterResponder implements AiResponder {
          * limit beyond {@link #maxAttempts(int)}.
          */
         public Builder retryDeadline(Duration retryDeadline) {
-            if (retryDeadline != null && (retryDeadline.isNegative() || retryDeadline.isZero())) {
-                throw new IllegalArgumentException("retryDeadline must be positive, was " + retryDeadline);
-            }
             this.retryDeadline = retryDeadline;
             return this;
         }
@@ -449,10 +439,6 @@ public final class OpenRouterResponder implements AiResponder {
          * {@value #DEFAULT_FAILURE_THRESHOLD}, 5 s and 30 s.
          */
         public Builder circuitBreaker(int failureThreshold, Duration firstOpen, Duration maxOpen) {
-            if (failureThreshold < 0) {
-                throw new IllegalArgumentException("failureThreshold must not be negative, was " + failureThreshold);
-            }
-            Backoff.exponential(firstOpen, maxOpen);
             this.failureThreshold = failureThreshold;
             this.firstOpen = firstOpen;
             this.maxOpen = maxOpen;
@@ -483,9 +469,6 @@ public final class OpenRouterResponder implements AiResponder {
          * Default {@value #DEFAULT_PASSAGE_LIMIT}, which the character budget reaches first.
          */
         public Builder passageLimit(int passageLimit) {
-            if (passageLimit < 0) {
-                throw new IllegalArgumentException("passageLimit must not be negative, was " + passageLimit);
-            }
             this.passageLimit = passageLimit;
             return this;
         }
@@ -495,18 +478,12 @@ public final class OpenRouterResponder implements AiResponder {
          * 0 disables retrieval. Default {@value #DEFAULT_KNOWLEDGE_CHAR_BUDGET}.
          */
         public Builder knowledgeCharBudget(int knowledgeCharBudget) {
-            if (knowledgeCharBudget < 0) {
-                throw new IllegalArgumentException("knowledgeCharBudget must not be negative, was " + knowledgeCharBudget);
-            }
             this.knowledgeCharBudget = knowledgeCharBudget;
             return this;
         }
 
         /** The largest response body read; a larger one fails the attempt without retry. Default 1 MiB. */
         public Builder maxResponseBytes(int maxResponseBytes) {
-            if (maxResponseBytes < 1) {
-                throw new IllegalArgumentException("maxResponseBytes must be positive, was " + maxResponseBytes);
-            }
             this.maxResponseBytes = maxResponseBytes;
             return this;
         }
@@ -514,18 +491,35 @@ public final class OpenRouterResponder implements AiResponder {
         /**
          * Builds the responder.
          *
-         * @throws IllegalStateException when no settings were given or they have no OpenRouter API key
+         * @throws IllegalArgumentException listing every problem: no settings, no OpenRouter API key,
+         *                                  or an invalid value
          */
         public OpenRouterResponder build() {
-            if (settings == null) {
-                throw new IllegalStateException("OpenRouterResponder needs settings: call settings(OpenRouterSettings)");
-            }
-            String key = settings.apiKey();
-            if (key == null || key.isBlank()) {
-                throw new IllegalStateException("OPENROUTER_API_KEY (OpenRouterSettings.apiKey) is required by "
-                        + "OpenRouterResponder; set it, or use another AiResponder");
-            }
+            String key = settings == null ? null : settings.apiKey();
+            new SettingsCheck("OpenRouterResponder")
+                    .problemIf(settings == null, "settings", "are required: call settings(OpenRouterSettings)")
+                    .problemIf(settings != null && (key == null || key.isBlank()), "apiKey",
+                            "(OPENROUTER_API_KEY) is required by OpenRouterResponder; set it, or use another AiResponder")
+                    .problemIf(maxAttempts < 1, "maxAttempts", "must be at least 1, was " + maxAttempts)
+                    .problemIf(!validBackoff(backoffBase, backoffMax), "backoff",
+                            "needs 0 < base <= max, was " + backoffBase + " and " + backoffMax)
+                    .problemIf(maxRetryAfter == null || maxRetryAfter.isNegative(), "maxRetryAfter",
+                            "must not be negative, was " + maxRetryAfter)
+                    .problemIf(retryDeadline != null && (retryDeadline.isNegative() || retryDeadline.isZero()),
+                            "retryDeadline", "must be positive, was " + retryDeadline)
+                    .problemIf(failureThreshold < 0, "failureThreshold", "must not be negative, was " + failureThreshold)
+                    .problemIf(!validBackoff(firstOpen, maxOpen), "circuitBreaker",
+                            "needs 0 < firstOpen <= maxOpen, was " + firstOpen + " and " + maxOpen)
+                    .problemIf(passageLimit < 0, "passageLimit", "must not be negative, was " + passageLimit)
+                    .problemIf(knowledgeCharBudget < 0, "knowledgeCharBudget",
+                            "must not be negative, was " + knowledgeCharBudget)
+                    .problemIf(maxResponseBytes < 1, "maxResponseBytes", "must be positive, was " + maxResponseBytes)
+                    .done();
             return new OpenRouterResponder(this, settings, key.strip());
+        }
+
+        private static boolean validBackoff(Duration base, Duration max) {
+            return base != null && max != null && !base.isNegative() && !base.isZero() && max.compareTo(base) >= 0;
         }
     }
 }

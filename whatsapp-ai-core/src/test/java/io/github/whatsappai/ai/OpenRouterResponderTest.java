@@ -448,21 +448,23 @@ class OpenRouterResponderTest {
         OpenRouterSettings settings = baseSettings().apiKey(null).build();
 
         assertThatThrownBy(() -> OpenRouterResponder.create(settings, KnowledgeBase.empty()))
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("OPENROUTER_API_KEY");
         assertThatThrownBy(() -> OpenRouterResponder.builder().build())
-                .isInstanceOf(IllegalStateException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("settings(OpenRouterSettings)");
     }
 
     @Test
-    void builderRejectsNonsensicalSettings() {
-        OpenRouterResponder.Builder b = OpenRouterResponder.builder();
-        assertThatThrownBy(() -> b.maxAttempts(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> b.backoff(Duration.ofSeconds(5), Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> b.knowledgeCharBudget(-1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> b.passageLimit(-1)).isInstanceOf(IllegalArgumentException.class);
+    void builderListsEveryNonsensicalSettingAtOnce() {
+        assertThatThrownBy(() -> OpenRouterResponder.builder().settings(baseSettings().build()).maxAttempts(0)
+                .backoff(Duration.ofSeconds(5), Duration.ofSeconds(1)).knowledgeCharBudget(-1).passageLimit(-1)
+                .build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("maxAttempts must be at least 1")
+                .hasMessageContaining("backoff needs 0 < base <= max")
+                .hasMessageContaining("knowledgeCharBudget must not be negative")
+                .hasMessageContaining("passageLimit must not be negative");
     }
 
     @Test
