@@ -72,6 +72,15 @@ enum EnvironmentVariable {
     KNOWLEDGE_BASE_REFRESH_INTERVAL(Section.KNOWLEDGE_BASE, "refreshInterval", "knowledgeBaseRefreshInterval", Default.value("1h"),
             "conditional re-fetch interval (ETag / Last-Modified)",
             duration(WhatsAppAiConfig.Builder::knowledgeBaseRefreshInterval)),
+    EMBEDDINGS_BASE_URL(Section.KNOWLEDGE_BASE, "embeddingsBaseUrl", "embeddingsBaseUrl", Default.note("none"),
+            "an OpenAI-compatible `/embeddings` endpoint (OpenAI, Ollama `http://localhost:11434/v1`, LM Studio); "
+                    + "makes retrieval hybrid (BM25 + vectors); without it retrieval is lexical",
+            text(WhatsAppAiConfig.Builder::embeddingsBaseUrl)),
+    EMBEDDINGS_MODEL(Section.KNOWLEDGE_BASE, "embeddingsModel", "embeddingsModel", Default.note("none"),
+            "the embedding model at that endpoint; required with `EMBEDDINGS_BASE_URL`",
+            text(WhatsAppAiConfig.Builder::embeddingsModel)),
+    EMBEDDINGS_API_KEY(Section.KNOWLEDGE_BASE, "embeddingsApiKey", "embeddingsApiKey", Default.note("none"),
+            "the endpoint's key; none for a local server", text(WhatsAppAiConfig.Builder::embeddingsApiKey)),
 
     OPENROUTER_API_KEY(Section.OPEN_ROUTER, "apiKey", "openRouterApiKey", Default.note("none"),
             "OpenRouter key; without it `WhatsAppAi` answers from the knowledge base alone",

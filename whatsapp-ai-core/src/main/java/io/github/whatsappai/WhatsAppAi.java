@@ -392,8 +392,7 @@ public final class WhatsAppAi implements AutoCloseable {
                     KnowledgeBase kb = knowledgeBase;
                     if (kb == null && !config.knowledgeBase().sources().isEmpty()) {
                         PdfKnowledgeBase.Builder kbBuilder = PdfKnowledgeBase.builder()
-                                .sources(config.knowledgeBase().sources())
-                                .refreshInterval(config.knowledgeBase().refreshInterval())
+                                .settings(config.knowledgeBase())
                                 .eventListener(eventListener)
                                 .httpClient(http)
                                 .clock(clock);

@@ -35,7 +35,7 @@ import java.util.function.Supplier;
  * @param guards the limits of the ingress guards: message age, de-duplication, rate limit, message length
  * @param buffer when a conversation's burst is answered
  * @param conversation sessions, the prompt history, reset words and the fixed texts
- * @param knowledgeBase the PDF sources and their refresh interval
+ * @param knowledgeBase the PDF sources, their refresh interval and the embeddings endpoint of hybrid retrieval
  * @param openRouter the OpenRouter responder: key, models, base URL, sampling, limits, system prompt
  * @param graph sending through the Graph API: token, base URL, version, pace
  */
@@ -385,6 +385,24 @@ public record WhatsAppAiConfig(WebhookSettings webhook, GuardSettings guards, Bu
         /** {@link KnowledgeBaseSettings#refreshInterval()}. */
         public Builder knowledgeBaseRefreshInterval(Duration interval) {
             knowledgeBase.refreshInterval(interval);
+            return this;
+        }
+
+        /** {@link KnowledgeBaseSettings#embeddingsBaseUrl()}. */
+        public Builder embeddingsBaseUrl(String url) {
+            knowledgeBase.embeddingsBaseUrl(url);
+            return this;
+        }
+
+        /** {@link KnowledgeBaseSettings#embeddingsModel()}. */
+        public Builder embeddingsModel(String model) {
+            knowledgeBase.embeddingsModel(model);
+            return this;
+        }
+
+        /** {@link KnowledgeBaseSettings#embeddingsApiKey()}; never logged. */
+        public Builder embeddingsApiKey(String key) {
+            knowledgeBase.embeddingsApiKey(key);
             return this;
         }
 

@@ -68,12 +68,23 @@ class EnvironmentVariableTest {
             Map.entry(EnvironmentVariable.AI_SYSTEM_PROMPT, "Be brief."),
             Map.entry(EnvironmentVariable.KNOWLEDGE_BASE_URLS, "/srv/kb/faq.pdf"),
             Map.entry(EnvironmentVariable.KNOWLEDGE_BASE_REFRESH_INTERVAL, "10m"),
+            Map.entry(EnvironmentVariable.EMBEDDINGS_BASE_URL, "http://127.0.0.1:9/v1"),
+            Map.entry(EnvironmentVariable.EMBEDDINGS_MODEL, "text-embedding-3-small"),
+            Map.entry(EnvironmentVariable.EMBEDDINGS_API_KEY, "sk-embeddings-key"),
             Map.entry(EnvironmentVariable.MESSAGE_BUFFER_WINDOW, "3s"),
             Map.entry(EnvironmentVariable.MESSAGE_BUFFER_MAX_WAIT, "90s"),
             Map.entry(EnvironmentVariable.MESSAGE_BUFFER_MAX_BATCH, "3"),
             Map.entry(EnvironmentVariable.SESSION_IDLE_TIMEOUT, "1h"),
             Map.entry(EnvironmentVariable.SESSION_RESET_WORDS, "/restart"),
             Map.entry(EnvironmentVariable.WHATSAPP_EXPIRED_REPLY_TEMPLATE, "reply_expired:id")));
+
+    /**
+     * Variables that are only valid together (an embeddings base URL needs its model): set in both
+     * configurations compared, so that the sample of one of them changes only its own field.
+     */
+    private static final Map<String, String> EMBEDDINGS = Map.of(
+            "EMBEDDINGS_BASE_URL", "http://127.0.0.1:11434/v1",
+            "EMBEDDINGS_MODEL", "nomic-embed-text");
 
     @Test
     void theDocsListExactlyTheVariablesOfTheTableWithTheirDefaults() throws IOException {
@@ -134,9 +145,13 @@ class EnvironmentVariableTest {
     void everyVariableSetsExactlyItsSettingsField() throws ReflectiveOperationException {
         assertThat(SAMPLES.keySet()).as("a sample value per variable")
                 .containsExactlyInAnyOrder(EnvironmentVariable.values());
-        Map<String, Object> defaults = fields(WhatsAppAiConfig.fromEnvironment(REQUIRED));
         for (EnvironmentVariable v : EnvironmentVariable.values()) {
-            Map<String, String> env = new HashMap<>(REQUIRED);
+            Map<String, String> base = new HashMap<>(REQUIRED);
+            if (v.name().startsWith("EMBEDDINGS_")) {
+                base.putAll(EMBEDDINGS);
+            }
+            Map<String, Object> defaults = fields(WhatsAppAiConfig.fromEnvironment(base));
+            Map<String, String> env = new HashMap<>(base);
             env.put(v.name(), SAMPLES.get(v));
             Map<String, Object> changed = fields(WhatsAppAiConfig.fromEnvironment(env));
             List<String> differing = new ArrayList<>();
@@ -177,6 +192,31 @@ class EnvironmentVariableTest {
                 + " (buffer.maxWait)");
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Fixtures.config().maxBatchChars(0).build()))
                 .hasMessageContaining("conversation.maxBatchChars must be positive, was 0");
+    }
+
+    @Test
+    void anEmbeddingsEndpointNeedsBothItsUrlAndItsModel() {
+        Map<String, String> urlOnly = new HashMap<>(REQUIRED);
+        urlOnly.put("EMBEDDINGS_BASE_URL", "http://127.0.0.1:11434/v1");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> WhatsAppAiConfig.fromEnvironment(urlOnly)))
+                .hasMessageContaining("EMBEDDINGS_MODEL is required with an embeddings base URL")
+                .hasMessageContaining("(knowledgeBase.embeddingsModel)");
+        Map<String, String> modelOnly = new HashMap<>(REQUIRED);
+        modelOnly.put("EMBEDDINGS_MODEL", "nomic-embed-text");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> WhatsAppAiConfig.fromEnvironment(modelOnly)))
+                .hasMessageContaining("EMBEDDINGS_BASE_URL is required with an embeddings model");
+        Map<String, String> notAUrl = new HashMap<>(REQUIRED);
+        notAUrl.putAll(EMBEDDINGS);
+        notAUrl.put("EMBEDDINGS_BASE_URL", "localhost:11434");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> WhatsAppAiConfig.fromEnvironment(notAUrl)))
+                .hasMessageContaining("EMBEDDINGS_BASE_URL must be an http(s) URL, was 'localhost:11434'");
+        Map<String, String> both = new HashMap<>(REQUIRED);
+        both.putAll(EMBEDDINGS);
+        both.put("EMBEDDINGS_API_KEY", "sk-embeddings-secret");
+        WhatsAppAiConfig config = WhatsAppAiConfig.fromEnvironment(both);
+        assertThat(config.knowledgeBase().hybrid()).isTrue();
+        assertThat(config.knowledgeBase().embedderBuilder().build().modelId()).contains("nomic-embed-text");
+        assertThat(config.toString()).doesNotContain("sk-embeddings-secret");
     }
 
     /** Every settings field of {@code config}, as {@code section.field}. */

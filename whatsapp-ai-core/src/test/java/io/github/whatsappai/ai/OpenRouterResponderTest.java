@@ -110,8 +110,8 @@ class OpenRouterResponderTest {
         assertThat(reply.promptTokens()).isEqualTo(412);
         assertThat(reply.completionTokens()).isEqualTo(27);
         assertThat(reply.cost()).isEqualByComparingTo(new BigDecimal("0.0001911"));
-        // the budget (4,000 characters) decides how many candidates are asked for, not a passage count
-        assertThat(queries).containsExactly(USER_TURN + "\nDo you deliver?|45");
+        // the budget (8,000 characters) decides how many candidates are asked for (capped at 50), not a passage count
+        assertThat(queries).containsExactly(USER_TURN + "\nDo you deliver?|50");
 
         LoggedRequest sent = single();
         assertThat(sent.getHeader("Authorization")).isEqualTo("Bearer " + KEY);

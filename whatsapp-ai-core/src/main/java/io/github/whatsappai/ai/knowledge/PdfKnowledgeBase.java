@@ -171,15 +171,15 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
 
     /**
      * A knowledge base over the settings' sources ({@code KNOWLEDGE_BASE_URLS}), refreshed every
-     * {@code KNOWLEDGE_BASE_REFRESH_INTERVAL}, with the default limits, its own HTTP client and its
-     * own scheduler thread. Call {@link #start()} to load it.
+     * {@code KNOWLEDGE_BASE_REFRESH_INTERVAL}, hybrid when the settings name an embeddings endpoint
+     * ({@code EMBEDDINGS_BASE_URL}), with the default limits, its own HTTP client and its own
+     * scheduler thread. Call {@link #start()} to load it.
      *
      * @throws IllegalArgumentException when the settings name no source
      */
     public static PdfKnowledgeBase create(KnowledgeBaseSettings settings, EventListener listener) {
         return builder()
-                .sources(settings.sources())
-                .refreshInterval(settings.refreshInterval())
+                .settings(settings)
                 .eventListener(listener)
                 .build();
     }
@@ -516,8 +516,22 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
         private int passageChars = DEFAULT_PASSAGE_CHARS;
         private int overlapChars = DEFAULT_OVERLAP_CHARS;
         private Embedder embedder;
+        private KnowledgeBaseSettings embeddings;
 
         private Builder() {
+        }
+
+        /**
+         * Takes the settings' sources and refresh interval and, when they name an embeddings endpoint
+         * ({@link KnowledgeBaseSettings#hybrid()}), an {@link OpenAiCompatibleEmbedder} for it, built
+         * at {@link #build()} over this builder's HTTP client. An {@link #embedder(Embedder)} given
+         * as well takes precedence.
+         */
+        public Builder settings(KnowledgeBaseSettings settings) {
+            sources(settings.sources());
+            refreshInterval(settings.refreshInterval());
+            this.embeddings = settings.hybrid() ? settings : null;
+            return this;
         }
 
         /**
@@ -644,6 +658,13 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
             if (sources.isEmpty()) {
                 throw new IllegalArgumentException("a PDF knowledge base needs at least one source "
                         + "(KNOWLEDGE_BASE_URLS: comma-separated http(s) URLs or file paths)");
+            }
+            if (embedder == null && embeddings != null) {
+                OpenAiCompatibleEmbedder.Builder b = embeddings.embedderBuilder();
+                if (httpClient != null) {
+                    b.httpClient(httpClient);
+                }
+                embedder = b.build();
             }
             return new PdfKnowledgeBase(this);
         }

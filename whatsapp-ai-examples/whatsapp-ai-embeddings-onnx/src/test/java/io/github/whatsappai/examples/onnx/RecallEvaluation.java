@@ -130,6 +130,7 @@ final class RecallEvaluation implements AutoCloseable {
         long chars = 0;
         int pages = 0;
         try {
+            Files.createDirectories(dir);
             for (String name : OWN_DOCUMENTS) {
                 String text = TestPdfs.resource("/recall-eval/" + name + ".txt");
                 List<List<String>> rendered = pages(text);
