@@ -278,8 +278,8 @@ public final class DemoServer implements AutoCloseable {
             sources = List.of(extractSamplePdf().toString());
         }
         PdfKnowledgeBase kb = PdfKnowledgeBase.builder()
+                .settings(settings) // refresh interval; EMBEDDINGS_BASE_URL/_MODEL/_API_KEY make retrieval hybrid
                 .sources(sources)
-                .refreshInterval(settings.refreshInterval())
                 .eventListener(listener)
                 .build();
         kb.start();
