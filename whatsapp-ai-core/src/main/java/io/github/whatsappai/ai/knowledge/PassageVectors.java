@@ -1,6 +1,8 @@
 package io.github.whatsappai.ai.knowledge;
 
 import io.github.whatsappai.event.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,6 +20,10 @@ import java.util.function.Consumer;
  * passage text: a refresh or a new version of a document embeds only passages whose text is new.
  * The cache keeps exactly the vectors of the last version built, so it never outgrows the index.
  *
+ * <p>With a durable {@link VectorCache}, passages the memory does not hold are looked up there
+ * before they are embedded, and new vectors are written there, so a restart embeds only new text;
+ * a cache that fails is logged once and bypassed.
+ *
  * <p>When the embedder fails, the batches done so far are kept, the rest of the passages get no
  * vector (lexical retrieval still finds them) and {@link Event.KnowledgeBaseEmbeddingFailed} is
  * reported once; the next build tries those passages again. Progress is reported after each batch
@@ -26,14 +32,24 @@ import java.util.function.Consumer;
  */
 final class PassageVectors {
 
+    private static final Logger LOG = LoggerFactory.getLogger(PassageVectors.class);
+
     private final Embedder embedder;
+    private final VectorCache durable;
+    private boolean durableFailing;
     private final int batchSize;
     private final Consumer<Event> events;
     private Map<String, float[]> cache = new HashMap<>();
     private boolean failing;
 
     PassageVectors(Embedder embedder, Consumer<Event> events) {
+        this(embedder, null, events);
+    }
+
+    /** With a durable cache ({@code null} for none) consulted for what the memory does not hold. */
+    PassageVectors(Embedder embedder, VectorCache durable, Consumer<Event> events) {
         this.embedder = Objects.requireNonNull(embedder, "embedder");
+        this.durable = durable;
         this.batchSize = Math.max(1, embedder.maxBatchSize());
         this.events = events;
     }
@@ -50,8 +66,10 @@ final class PassageVectors {
                 todo.add(i);
             }
         }
+        fromDurable(keys, vectors, todo);
         int reused = texts.size() - todo.size();
         int dimension = dimensionOf(vectors);
+        Map<String, float[]> embedded = new HashMap<>();
         int done = 0;
         String failure = null;
         for (int from = 0; from < todo.size(); from += batchSize) {
@@ -76,6 +94,7 @@ final class PassageVectors {
                                 + "; a model change needs a new modelId so that old vectors are not mixed in");
                     }
                     vectors[batch.get(j)] = v;
+                    embedded.put(keys[batch.get(j)], v);
                 }
                 done += batch.size();
                 if (todo.size() > batchSize && done < todo.size()) {
@@ -89,6 +108,7 @@ final class PassageVectors {
                 break;
             }
         }
+        toDurable(embedded);
         Map<String, float[]> next = new HashMap<>(texts.size() * 2);
         for (int i = 0; i < keys.length; i++) {
             if (vectors[i] != null) {
@@ -112,6 +132,65 @@ final class PassageVectors {
             }
         }
         return new VectorIndex(vectors, dimension);
+    }
+
+    /** Fills from the durable cache what the memory lacked, removing those from {@code todo}. */
+    private void fromDurable(String[] keys, float[][] vectors, List<Integer> todo) {
+        if (durable == null || todo.isEmpty()) {
+            return;
+        }
+        List<String> wanted = new ArrayList<>(todo.size());
+        for (int i : todo) {
+            wanted.add(keys[i]);
+        }
+        Map<String, float[]> found;
+        try {
+            found = durable.getAll(wanted);
+            durableOk();
+        } catch (RuntimeException e) {
+            durableFailed("read", e);
+            return;
+        }
+        int dimension = dimensionOf(vectors);
+        List<Integer> still = new ArrayList<>(todo.size());
+        for (int i : todo) {
+            float[] v = found.get(keys[i]);
+            if (v != null && v.length > 0 && (dimension == 0 || v.length == dimension)) {
+                vectors[i] = v;
+                dimension = v.length;
+            } else {
+                still.add(i);
+            }
+        }
+        todo.clear();
+        todo.addAll(still);
+    }
+
+    private void toDurable(Map<String, float[]> embedded) {
+        if (durable == null || embedded.isEmpty()) {
+            return;
+        }
+        try {
+            durable.putAll(embedded);
+            durableOk();
+        } catch (RuntimeException e) {
+            durableFailed("write", e);
+        }
+    }
+
+    private void durableOk() {
+        if (durableFailing) {
+            durableFailing = false;
+            LOG.info("The vector cache {} works again", durable);
+        }
+    }
+
+    private void durableFailed(String what, RuntimeException e) {
+        if (!durableFailing) {
+            durableFailing = true;
+            LOG.warn("Cannot {} the vector cache {}: {}; passages are embedded and kept in memory until it works again",
+                    what, durable, e.getMessage());
+        }
     }
 
     private static int dimensionOf(float[][] vectors) {

@@ -158,7 +158,7 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
         this.clock = b.clock;
         this.listener = b.listener;
         this.embedder = b.embedder;
-        this.passageVectors = b.embedder == null ? null : new PassageVectors(b.embedder, this::emit);
+        this.passageVectors = b.embedder == null ? null : new PassageVectors(b.embedder, b.vectorCache, this::emit);
         this.refreshInterval = b.refreshInterval;
         Duration firstRetry = b.retryDelay.compareTo(b.refreshInterval) > 0 ? b.refreshInterval : b.retryDelay;
         this.retryBackoff = Backoff.exponential(firstRetry, b.refreshInterval).withJitter(Backoff.Jitter.NONE);
@@ -517,6 +517,7 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
         private int overlapChars = DEFAULT_OVERLAP_CHARS;
         private Embedder embedder;
         private KnowledgeBaseSettings embeddings;
+        private VectorCache vectorCache;
 
         private Builder() {
         }
@@ -541,6 +542,16 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
          */
         public Builder embedder(Embedder embedder) {
             this.embedder = Objects.requireNonNull(embedder, "embedder");
+            return this;
+        }
+
+        /**
+         * A durable cache of passage vectors (e.g. {@link PostgresVectorCache} on the state store's
+         * database) consulted before embedding and filled after, so a restart embeds only passages
+         * whose text is new. Used only with an embedder. Default none: vectors are cached in memory.
+         */
+        public Builder vectorCache(VectorCache cache) {
+            this.vectorCache = Objects.requireNonNull(cache, "cache");
             return this;
         }
 
