@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.whatsappai.internal.SettingsCheck;
 import io.github.whatsappai.internal.http.HttpClients;
 import io.github.whatsappai.internal.http.JsonExchange;
 import io.github.whatsappai.internal.retry.Backoff;
@@ -291,19 +292,8 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
         private HttpClient httpClient;
 
         private Builder(String baseUrl, String model) {
-            Objects.requireNonNull(baseUrl, "baseUrl");
-            Objects.requireNonNull(model, "model");
-            String b = baseUrl.strip();
-            if (!b.startsWith("http://") && !b.startsWith("https://")) {
-                throw new IllegalArgumentException("the embeddings base URL must start with http:// or https://, was '"
-                        + b + "' (e.g. https://api.openai.com/v1 or http://localhost:11434/v1)");
-            }
-            URI.create(b);
-            if (model.isBlank()) {
-                throw new IllegalArgumentException("the embedding model must not be blank (e.g. text-embedding-3-small)");
-            }
-            this.baseUrl = b;
-            this.model = model.strip();
+            this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl").strip();
+            this.model = Objects.requireNonNull(model, "model").strip();
         }
 
         /** The API key, sent as {@code Authorization: Bearer}; none for a local server. */
@@ -314,18 +304,12 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
 
         /** The vector length to ask for and insist on (models that support shortening); 0 (default): the model's own, checked for consistency. */
         public Builder dimensions(int dimensions) {
-            if (dimensions < 0) {
-                throw new IllegalArgumentException("dimensions must not be negative, was " + dimensions);
-            }
             this.dimensions = dimensions;
             return this;
         }
 
         /** Texts per request, 1..2048; default {@value #DEFAULT_BATCH_SIZE}. */
         public Builder batchSize(int batchSize) {
-            if (batchSize < 1 || batchSize > 2048) {
-                throw new IllegalArgumentException("batchSize must be between 1 and 2048, was " + batchSize);
-            }
             this.batchSize = batchSize;
             return this;
         }
@@ -333,18 +317,12 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
         /** Longest one exchange may take, body included; default 30 s. */
         public Builder timeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isZero() || timeout.isNegative()) {
-                throw new IllegalArgumentException("timeout must be positive, was " + timeout);
-            }
             this.timeout = timeout;
             return this;
         }
 
         /** Attempts per batch in all, 1..10; default 3. */
         public Builder maxAttempts(int maxAttempts) {
-            if (maxAttempts < 1 || maxAttempts > 10) {
-                throw new IllegalArgumentException("maxAttempts must be between 1 and 10, was " + maxAttempts);
-            }
             this.maxAttempts = maxAttempts;
             return this;
         }
@@ -352,9 +330,6 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
         /** First wait before a retry, doubling; default 500 ms; zero retries at once. */
         public Builder retryDelay(Duration retryDelay) {
             Objects.requireNonNull(retryDelay, "retryDelay");
-            if (retryDelay.isNegative()) {
-                throw new IllegalArgumentException("retryDelay must not be negative, was " + retryDelay);
-            }
             this.retryDelay = retryDelay;
             return this;
         }
@@ -365,8 +340,32 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
             return this;
         }
 
-        /** Builds the embedder (nothing is sent until {@link OpenAiCompatibleEmbedder#embed}). */
+        /**
+         * Builds the embedder (nothing is sent until {@link OpenAiCompatibleEmbedder#embed}).
+         *
+         * @throws IllegalArgumentException listing every invalid value
+         */
         public OpenAiCompatibleEmbedder build() {
+            boolean http = baseUrl.startsWith("http://") || baseUrl.startsWith("https://");
+            if (http) {
+                try {
+                    URI.create(baseUrl);
+                } catch (IllegalArgumentException e) {
+                    http = false;
+                }
+            }
+            new SettingsCheck("OpenAiCompatibleEmbedder")
+                    .problemIf(!http, "baseUrl", "must be an http:// or https:// URL, was '" + baseUrl
+                            + "' (e.g. https://api.openai.com/v1 or http://localhost:11434/v1)")
+                    .problemIf(model.isEmpty(), "model", "must not be blank (e.g. text-embedding-3-small)")
+                    .problemIf(dimensions < 0, "dimensions", "must not be negative, was " + dimensions)
+                    .problemIf(batchSize < 1 || batchSize > 2048, "batchSize", "must be between 1 and 2048, was " + batchSize)
+                    .positive("timeout", timeout)
+                    .problemIf(maxAttempts < 1 || maxAttempts > 10, "maxAttempts",
+                            "must be between 1 and 10, was " + maxAttempts)
+                    .problemIf(retryDelay == null || retryDelay.isNegative(), "retryDelay",
+                            "must not be negative, was " + retryDelay)
+                    .done();
             return new OpenAiCompatibleEmbedder(this);
         }
     }

@@ -146,9 +146,12 @@ class OpenAiCompatibleEmbedderTest {
 
     @Test
     void refusesAnUnusableConfiguration() {
-        assertThatThrownBy(() -> OpenAiCompatibleEmbedder.builder("localhost:11434", "m"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("http://");
-        assertThatThrownBy(() -> OpenAiCompatibleEmbedder.builder("http://x/v1", " "))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model");
+        assertThatThrownBy(() -> OpenAiCompatibleEmbedder.builder("localhost:11434", " ").batchSize(0)
+                .timeout(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("baseUrl must be an http:// or https:// URL")
+                .hasMessageContaining("model must not be blank")
+                .hasMessageContaining("batchSize must be between 1 and 2048")
+                .hasMessageContaining("timeout must be a positive duration");
     }
 }
