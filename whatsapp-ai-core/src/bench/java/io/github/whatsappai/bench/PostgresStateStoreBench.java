@@ -50,29 +50,63 @@ public final class PostgresStateStoreBench {
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setServerConfig("max_connections", "200").start()) {
+        int[] threadCounts = args.length > 1
+                ? Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()
+                : new int[] {1, 8, 64};
+        boolean handOff = args.length <= 2 || !"no-handoff".equals(args[2]);
+        String url = System.getenv("BENCH_JDBC_URL");
+        EmbeddedPostgres embedded = url == null
+                ? EmbeddedPostgres.builder().setServerConfig("max_connections", "200").start() : null;
+        Server pg = embedded != null
+                ? new Server("jdbc:postgresql://127.0.0.1:" + embedded.getPort() + "/postgres?user=postgres")
+                : new Server(url);
+        try {
+            System.out.println("PostgreSQL: " + pg.version() + (embedded != null ? " (embedded)" : " at BENCH_JDBC_URL"));
             if (seconds > 0) {
-                for (int threads : new int[] {1, 8, 64}) {
+                for (int threads : threadCounts) {
                     appendRun(pg, threads, seconds);
                 }
             }
-            handOff(pg, 10_000, "warm-up"); // a running server's JIT has compiled the claim path
-            CALLS.reset();
-            CALL_NANOS.reset();
-            handOff(pg, 10_000, "measured");
+            if (handOff) {
+                handOff(pg, 10_000, "warm-up"); // a running server's JIT has compiled the claim path
+                CALLS.reset();
+                CALL_NANOS.reset();
+                handOff(pg, 10_000, "measured");
+            }
+        } finally {
+            if (embedded != null) {
+                embedded.close();
+            }
         }
     }
 
-    private static HikariDataSource pool(EmbeddedPostgres pg, String db, int size) {
+    /** The PostgreSQL server the bench runs on: a JDBC URL of its {@code postgres} database. */
+    private record Server(String url) {
+
+        String urlOf(String db) {
+            int q = url.indexOf('?');
+            String base = q < 0 ? url : url.substring(0, q);
+            return base.substring(0, base.lastIndexOf('/') + 1) + db + (q < 0 ? "" : url.substring(q));
+        }
+
+        String version() throws Exception {
+            try (Connection c = java.sql.DriverManager.getConnection(url); Statement s = c.createStatement();
+                 java.sql.ResultSet rs = s.executeQuery("show server_version")) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    private static HikariDataSource pool(Server pg, String db, int size) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + pg.getPort() + "/" + db);
-        config.setUsername("postgres");
+        config.setJdbcUrl(pg.urlOf(db));
         config.setMaximumPoolSize(size);
         return new HikariDataSource(config);
     }
 
-    private static String freshDatabase(EmbeddedPostgres pg, String name) throws Exception {
-        try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+    private static String freshDatabase(Server pg, String name) throws Exception {
+        try (Connection c = java.sql.DriverManager.getConnection(pg.url()); Statement s = c.createStatement()) {
             s.execute("drop database if exists " + name);
             s.execute("create database " + name);
         }
@@ -86,10 +120,12 @@ public final class PostgresStateStoreBench {
         return new Arrival(ConversationKey.of(m), m, at);
     }
 
-    private static void appendRun(EmbeddedPostgres pg, int threads, int seconds) throws Exception {
+    private static void appendRun(Server pg, int threads, int seconds) throws Exception {
         String db = freshDatabase(pg, "bench_append_" + threads);
-        try (HikariDataSource ds = pool(pg, db, 8);
-             StateStore store = PostgresStateStore.builder(ds).notifications(false).build()) {
+        int commitThreads = Integer.parseInt(System.getenv().getOrDefault("BENCH_COMMIT_THREADS", "2"));
+        try (HikariDataSource ds = pool(pg, db, commitThreads + 2);
+             StateStore store = PostgresStateStore.builder(ds).notifications(false).commitThreads(commitThreads)
+                     .build()) {
             AtomicLong ids = new AtomicLong();
             LongAdder count = new LongAdder();
             long[][] latencies = new long[threads][];
@@ -127,17 +163,28 @@ public final class PostgresStateStoreBench {
                 w.start();
             }
             start.countDown();
+            long sleep = (warmEnd - System.nanoTime()) / 1_000_000;
+            if (sleep > 0) {
+                Thread.sleep(sleep);
+            }
+            long counted = count.sum();
+            long cpuStart = processCpuNanos();
+            long pgStart = serverCpuTicks(ds);
             for (Thread w : workers) {
                 w.join();
             }
+            long cpu = processCpuNanos() - cpuStart;
+            long pgTicks = serverCpuTicks(ds) - pgStart;
             long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
-            System.out.printf("append threads=%d: %.0f appends/s, p50 %.2f ms, p99 %.2f ms (%d appends in %d s)%n",
-                    threads, count.sum() / (double) seconds, percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6,
-                    count.sum(), seconds);
+            System.out.printf("append threads=%d, commit threads=%d: %.0f appends/s, p50 %.2f ms, p99 %.2f ms"
+                    + " (%d appends in %d s; CPU per append: this JVM %.0f µs, PostgreSQL %s)%n",
+                    threads, commitThreads, count.sum() / (double) seconds, percentile(all, 0.50) / 1e6,
+                    percentile(all, 0.99) / 1e6, count.sum(), seconds, cpu / 1e3 / Math.max(1, count.sum() - counted),
+                    pgStart < 0 ? "not readable" : String.format("%.0f µs", pgTicks * 1e4 / Math.max(1, count.sum() - counted)));
         }
     }
 
-    private static void handOff(EmbeddedPostgres pg, int conversations, String label) throws Exception {
+    private static void handOff(Server pg, int conversations, String label) throws Exception {
         String db = freshDatabase(pg, "bench_handoff_" + label.replace('-', '_'));
         BufferPolicy policy = new BufferPolicy(Duration.ofSeconds(3), Duration.ofSeconds(60), 20);
         try (HikariDataSource ds = pool(pg, db, 16);
@@ -207,6 +254,52 @@ public final class PostgresStateStoreBench {
                 }
             }
         });
+    }
+
+    /**
+     * CPU ticks (1/100 s) used so far by the PostgreSQL server behind {@code ds}: the postmaster and
+     * all its children (backends, WAL writer, checkpointer...), from /proc; -1 when not readable
+     * (another machine, another OS).
+     */
+    private static long serverCpuTicks(javax.sql.DataSource ds) {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("select pg_backend_pid()")) {
+            rs.next();
+            String[] backend = procStat(rs.getInt(1));
+            long postmaster = Long.parseLong(backend[1]);
+            long ticks = 0;
+            try (var dirs = java.nio.file.Files.list(java.nio.file.Path.of("/proc"))) {
+                for (java.nio.file.Path d : (Iterable<java.nio.file.Path>) dirs::iterator) {
+                    String name = d.getFileName().toString();
+                    if (!name.chars().allMatch(Character::isDigit)) {
+                        continue;
+                    }
+                    String[] f = procStat(Integer.parseInt(name));
+                    if (f != null && (Long.parseLong(f[1]) == postmaster || Long.parseLong(name) == postmaster)) {
+                        ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                    }
+                }
+            }
+            return ticks;
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /** The fields of /proc/PID/stat after the command name: [0] state, [1] ppid, ..., [11] utime, [12] stime. */
+    private static String[] procStat(int pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Integer.toString(pid), "stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** CPU time of this whole JVM (every thread, GC and JIT included). */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static long percentile(long[] sorted, double p) {

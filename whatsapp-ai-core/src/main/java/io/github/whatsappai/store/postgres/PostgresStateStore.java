@@ -101,6 +101,7 @@ public final class PostgresStateStore implements StateStore {
     private final long maxWaitMillis;
     private final int maxBatch;
     private final StoreJson json = new StoreJson();
+    private final String appendSql;
     private final Sql sql;
     private final GroupCommit commits;
     private final List<WakeListener> listeners = new ArrayList<>();
@@ -116,6 +117,7 @@ public final class PostgresStateStore implements StateStore {
         this.windowMillis = policy.window().toMillis();
         this.maxWaitMillis = policy.maxWait().toMillis();
         this.maxBatch = policy.maxBatchSize();
+        this.appendSql = APPEND.formatted(T, maxBatch, windowMillis, maxWaitMillis);
         this.sql = new Sql(dataSource, Math.max(1, (int) b.queryTimeout.toSeconds()));
         if (b.migrate) {
             new PostgresSchemaMigrator(dataSource).migrate();
@@ -170,24 +172,32 @@ public final class PostgresStateStore implements StateStore {
      * The statement behind {@link #append}: key links, then the ledger, then the accepted messages,
      * then each conversation's counts and due time, in that order (the scalar subquery makes the
      * ledger wait for the links), each phase in key order, so concurrent commits never deadlock.
+     * Only identities with no link yet are inserted.
+     *
+     * <p>Each array parameter is read through a scalar subquery, so the planner estimates the same
+     * row count whatever the batch holds: PostgreSQL then keeps the one generic plan of the prepared
+     * statement instead of planning every execution again (a custom plan of this statement costs
+     * more than executing it for a few rows). The buffer policy's numbers are written into the text
+     * ({@code %2$d} and so on: integers of this store's settings, never input).
      */
     private static final String APPEND = """
             with input as (
-                select * from unnest(?::int4[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[],
-                                     ?::int8[], ?::text[])
+                select * from unnest((select ?::int4[]), (select ?::text[]), (select ?::text[]), (select ?::text[]),
+                                     (select ?::text[]), (select ?::text[]), (select ?::int8[]), (select ?::int8[]),
+                                     (select ?::text[]))
                          as t(ord, mid, phone, hint, wa, bsuid, sent_at, at, body)
             ), resolved as (
-                select i.*, coalesce(
-                        (select l.user_key from %1$skey_link l where l.phone_number_id = i.phone and l.identity = i.bsuid),
-                        (select l.user_key from %1$skey_link l where l.phone_number_id = i.phone and l.identity = i.wa),
-                        i.hint) as ukey
+                select i.*, lb.user_key as bsuid_key, lw.user_key as wa_key,
+                       coalesce(lb.user_key, lw.user_key, i.hint) as ukey
                 from input i
+                left join %1$skey_link lb on lb.phone_number_id = i.phone and lb.identity = i.bsuid
+                left join %1$skey_link lw on lw.phone_number_id = i.phone and lw.identity = i.wa
             ), links as (
                 insert into %1$skey_link (phone_number_id, identity, user_key, linked_at)
                 select distinct on (phone, identity) phone, identity, ukey, at from (
-                    select phone, wa as identity, ukey, at, ord from resolved where wa is not null
+                    select phone, wa as identity, ukey, at, ord from resolved where wa is not null and wa_key is null
                     union all
-                    select phone, bsuid, ukey, at, ord from resolved where bsuid is not null) x
+                    select phone, bsuid, ukey, at, ord from resolved where bsuid is not null and bsuid_key is null) x
                 order by phone, identity, ord
                 on conflict do nothing
                 returning 1
@@ -208,8 +218,8 @@ public final class PostgresStateStore implements StateStore {
                 insert into %1$sconversation as c (phone_number_id, user_key, pending_count, first_arrival,
                                                    last_arrival, due_at, touched_at)
                 select phone_number_id, user_key, count(*), min(arrived_at), max(arrived_at),
-                       case when count(*) >= ? then max(arrived_at)
-                            else least(max(arrived_at) + ?, min(arrived_at) + ?) end,
+                       case when count(*) >= %2$d then max(arrived_at)
+                            else least(max(arrived_at) + %3$d, min(arrived_at) + %4$d) end,
                        max(arrived_at)
                 from msgs group by phone_number_id, user_key
                 order by phone_number_id, user_key
@@ -218,19 +228,22 @@ public final class PostgresStateStore implements StateStore {
                     first_arrival = coalesce(c.first_arrival, excluded.first_arrival),
                     last_arrival = greatest(c.last_arrival, excluded.last_arrival),
                     touched_at = greatest(c.touched_at, excluded.touched_at),
-                    due_at = case when c.pending_count + excluded.pending_count >= ?
+                    due_at = case when c.pending_count + excluded.pending_count >= %2$d
                                       then greatest(c.last_arrival, excluded.last_arrival)
-                                  else least(greatest(c.last_arrival, excluded.last_arrival) + ?,
-                                             coalesce(c.first_arrival, excluded.first_arrival) + ?) end
+                                  else least(greatest(c.last_arrival, excluded.last_arrival) + %3$d,
+                                             coalesce(c.first_arrival, excluded.first_arrival) + %4$d) end
                 returning phone_number_id, user_key, due_at, burst_id is not null as busy
             )
             select r.ord, r.ukey, l.message_id is not null as accepted, cv.due_at, coalesce(cv.busy, false) as busy
             from resolved r
             left join ledger l on l.message_id = r.mid
             left join conv cv on cv.phone_number_id = r.phone and cv.user_key = r.ukey
-            """.formatted(T);
+            """;
 
-    /** Runs {@link #APPEND} for {@code rows} (unique message ids) on {@code c}, inside the caller's transaction. */
+    /**
+     * Runs {@link #APPEND} for {@code rows} (unique message ids) on {@code c}: one statement, so in
+     * auto-commit mode its answer comes after its own commit.
+     */
     private GroupCommit.Result[] appendRows(Connection c, List<GroupCommit.Row> rows, int timeoutSeconds)
             throws SQLException {
         int n = rows.size();
@@ -256,7 +269,7 @@ public final class PostgresStateStore implements StateStore {
             body[i] = r.body();
         }
         GroupCommit.Result[] out = new GroupCommit.Result[n];
-        try (PreparedStatement p = Sql.prepare(c, APPEND, timeoutSeconds)) {
+        try (PreparedStatement p = Sql.prepare(c, appendSql, timeoutSeconds)) {
             p.setArray(1, Sql.ints(c, ord));
             p.setArray(2, Sql.texts(c, mid));
             p.setArray(3, Sql.texts(c, phone));
@@ -266,20 +279,15 @@ public final class PostgresStateStore implements StateStore {
             p.setArray(7, Sql.longs(c, sentAt));
             p.setArray(8, Sql.longs(c, at));
             p.setArray(9, Sql.texts(c, body));
-            p.setInt(10, maxBatch);
-            p.setLong(11, windowMillis);
-            p.setLong(12, maxWaitMillis);
-            p.setInt(13, maxBatch);
-            p.setLong(14, windowMillis);
-            p.setLong(15, maxWaitMillis);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    int i = rs.getInt("ord");
-                    boolean accepted = rs.getBoolean("accepted");
-                    Long due = Sql.longOrNull(rs, "due_at");
-                    boolean busy = rs.getBoolean("busy");
-                    long dueAt = accepted && !busy && due != null ? due : NONE;
-                    out[i] = new GroupCommit.Result(rs.getString("ukey"), accepted, dueAt);
+                    int i = rs.getInt(1);
+                    boolean accepted = rs.getBoolean(3);
+                    long due = rs.getLong(4);
+                    boolean known = !rs.wasNull();
+                    boolean busy = rs.getBoolean(5);
+                    long dueAt = accepted && !busy && known ? due : NONE;
+                    out[i] = new GroupCommit.Result(rs.getString(2), accepted, dueAt);
                 }
             }
         }
