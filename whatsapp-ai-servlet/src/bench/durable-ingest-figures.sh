@@ -13,7 +13,7 @@
 # Env: ROUNDS=3 (INSERT, SDK pairs), RUNS=2 (measured wrk calls per server), DURATION=15 (s per run),
 #      WARMUP_CALLS=2 (10 s wrk calls before measuring), CHUNK=300000 (deliveries per wrk call),
 #      CONNS=64, JAVA_OPTS=-Xmx512m, PORT=18096, SDK_OPTS (extra JVM options of the SDK server,
-#      e.g. -Dbench.commitThreads=4), SERVERS="insert sdk-durable".
+#      e.g. -Dbench.commitThreads=4), SERVERS="insert sdk-durable", SKIP_BUILD=1 (use the last build).
 #
 # Why not the harness's load.sh: every wrk call here must start on deliveries never sent before
 # (a durable receiver pays for new ids only), and wrk must run ONE thread. With two threads wrk
@@ -51,10 +51,12 @@ OUT="$HARNESS/results/durable-$STAMP"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 mkdir -p "$OUT"
 
-echo "building the bench server and its classpath"
 CP_FILE="$ROOT/whatsapp-ai-servlet/target/bench-classpath.txt"
-(cd "$ROOT" && ./mvnw -B -q -Pbench -pl whatsapp-ai-servlet -am -DskipTests test-compile \
-    dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE")
+if [[ "${SKIP_BUILD:-0}" != 1 || ! -s "$CP_FILE" ]]; then
+  echo "building the bench server and its classpath"
+  (cd "$ROOT" && ./mvnw -B -q -Pbench -pl whatsapp-ai-servlet -am -DskipTests test-compile \
+      dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE")
+fi
 SDK_CP="$ROOT/whatsapp-ai-servlet/target/test-classes:$ROOT/whatsapp-ai-servlet/target/classes:$(cat "$CP_FILE")"
 if [[ ! -d "$HARNESS/java/anchors/target/lib" ]]; then
   echo "building the harness's anchors"
@@ -75,7 +77,7 @@ CHUNKS="$HARNESS/data/chunks-$CHUNK-$(stat -c %Y "$DATA")"
 if [[ ! -f "$CHUNKS/done" ]]; then
   echo "splitting the deliveries into chunks of $CHUNK"
   rm -rf "$HARNESS"/data/chunks-* && mkdir -p "$CHUNKS"
-  tail -n +2 "$DATA" | head -n "$NEED" | split -l "$CHUNK" -d -a 2 - "$CHUNKS/part"
+  awk -v n="$NEED" 'NR > n + 1 { exit } NR > 1' "$DATA" | split -l "$CHUNK" -d -a 2 - "$CHUNKS/part"
   for f in "$CHUNKS"/part??; do { head -1 "$DATA"; cat "$f"; } > "$f.tsv" && rm "$f"; done
   touch "$CHUNKS/done"
 fi

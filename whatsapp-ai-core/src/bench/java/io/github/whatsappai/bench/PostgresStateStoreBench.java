@@ -209,6 +209,8 @@ public final class PostgresStateStoreBench {
                 s.executeUpdate("update whatsapp_ai.conversation set due_at = due_at - " + shift);
             }
             long[] lateness = new long[conversations];
+            long cpuStart = processCpuNanos();
+            long pgStart = serverCpuTicks(ds);
             AtomicLong claimed = new AtomicLong();
             Thread a = claimer(one, "one", lateness, claimed, conversations);
             Thread b = claimer(two, "two", lateness, claimed, conversations);
@@ -216,12 +218,17 @@ public final class PostgresStateStoreBench {
             b.start();
             a.join();
             b.join();
+            long cpu = processCpuNanos() - cpuStart;
+            long pgTicks = serverCpuTicks(ds) - pgStart;
             long[] sorted = Arrays.stream(lateness).sorted().toArray();
             System.out.printf("hand-off (%s): %d conversations due within 1 s, 2 instances: lateness p50 %d ms,"
                     + " p99 %d ms, max %d ms%n", label, conversations, percentile(sorted, 0.50), percentile(sorted, 0.99),
                     sorted[sorted.length - 1]);
             System.out.printf("hand-off (%s): %d claimDue calls that claimed something, %.1f ms each on average%n",
                     label, CALLS.sum(), CALL_NANOS.sum() / 1e6 / Math.max(1, CALLS.sum()));
+            System.out.printf("hand-off (%s): CPU per claimed burst (both instances, polling included): this JVM %.0f µs,"
+                    + " PostgreSQL %s%n", label, cpu / 1e3 / conversations,
+                    pgStart < 0 ? "not readable" : String.format("%.0f µs", pgTicks * 1e4 / conversations));
         }
     }
 
