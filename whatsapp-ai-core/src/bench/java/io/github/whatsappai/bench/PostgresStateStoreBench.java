@@ -41,6 +41,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class PostgresStateStoreBench {
 
+    /** Bursts per claimDue call: BENCH_CLAIM_CHUNK, default 200 (the engine's MessageBuffer asks for 4096). */
+    private static final int CLAIM_CHUNK = Integer.parseInt(System.getenv().getOrDefault("BENCH_CLAIM_CHUNK", "200"));
     private static final LongAdder CALLS = new LongAdder();
     private static final LongAdder CALL_NANOS = new LongAdder();
     private static final BusinessNumber BUSINESS = new BusinessNumber("waba", "106540352242922", "15550000000");
@@ -224,21 +226,24 @@ public final class PostgresStateStoreBench {
             System.out.printf("hand-off (%s): %d conversations due within 1 s, 2 instances: lateness p50 %d ms,"
                     + " p99 %d ms, max %d ms%n", label, conversations, percentile(sorted, 0.50), percentile(sorted, 0.99),
                     sorted[sorted.length - 1]);
-            System.out.printf("hand-off (%s): %d claimDue calls that claimed something, %.1f ms each on average%n",
-                    label, CALLS.sum(), CALL_NANOS.sum() / 1e6 / Math.max(1, CALLS.sum()));
+            System.out.printf("hand-off (%s): %d claimDue calls of up to %d that claimed something, %.1f ms each on average%n",
+                    label, CALLS.sum(), CLAIM_CHUNK, CALL_NANOS.sum() / 1e6 / Math.max(1, CALLS.sum()));
             System.out.printf("hand-off (%s): CPU per claimed burst (both instances, polling included): this JVM %.0f µs,"
                     + " PostgreSQL %s%n", label, cpu / 1e3 / conversations,
                     pgStart < 0 ? "not readable" : String.format("%.0f µs", pgTicks * 1e4 / conversations));
         }
     }
 
-    /** Claims as the engine does: at the next deadline, polling at least every 250 ms; 200 bursts per call. */
+    /**
+     * Claims as the engine does: at the next deadline, polling at least every 250 ms; {@link #CLAIM_CHUNK}
+     * bursts per call.
+     */
     private static Thread claimer(StateStore store, String owner, long[] lateness, AtomicLong claimed, int total) {
         return new Thread(() -> {
             while (claimed.get() < total) {
                 long now = System.currentTimeMillis();
                 long started = System.nanoTime();
-                List<Claim> claims = store.claimDue(now, 200, owner, now + 30_000);
+                List<Claim> claims = store.claimDue(now, CLAIM_CHUNK, owner, now + 30_000);
                 long at = System.currentTimeMillis();
                 if (!claims.isEmpty()) {
                     CALLS.increment();

@@ -52,17 +52,21 @@ import java.util.regex.Pattern;
  *
  * <h2>How it keeps the contract</h2>
  * <ul>
- *   <li><b>append</b>: one statement in one transaction writes the key links, the ledger, the
- *       messages and the conversations' due times. Concurrent calls are committed together by
+ *   <li><b>append</b>: one statement writes the key links, the ledger, the messages and the
+ *       conversations' due times; on an auto-commit connection (a pool's default) it is its own
+ *       transaction, one round trip. Concurrent calls are committed together by
  *       {@link #builder committer threads} (group commit): each caller returns once the commit
  *       holding its rows is done, so a 200 always follows its own commit while one commit serves
- *       many requests. A call that cannot commit within the write deadline (default 2 s) throws
- *       {@link StoreUnavailableException}. If the deadline passes while its transaction is already
- *       committing, the rows may still land: the redelivery Meta then sends is a duplicate and the
- *       message is answered once.</li>
- *   <li><b>claims</b>: {@code SELECT … FOR UPDATE SKIP LOCKED} on the conversation rows; a claim's
- *       id is checked by every later call, so a claim taken over after its lease ran out fails with
- *       {@link ClaimLostException}.</li>
+ *       many requests. The statement is written so that PostgreSQL keeps one generic plan for it
+ *       (planning it again would cost more than running it for a few rows), and the message JSON
+ *       is encoded on the caller's thread, before it queues. A call that cannot commit within the
+ *       write deadline (default 2 s) throws {@link StoreUnavailableException}. If the deadline
+ *       passes while its transaction is already committing, the rows may still land: the
+ *       redelivery Meta then sends is a duplicate and the message is answered once.</li>
+ *   <li><b>claims</b>: {@code SELECT … FOR UPDATE SKIP LOCKED} on the conversation rows; the
+ *       stored JSON is decoded after the commit, so the rows are not held locked meanwhile. A
+ *       claim's id is checked by every later call, so a claim taken over after its lease ran out
+ *       fails with {@link ClaimLostException}.</li>
  *   <li><b>time</b>: every time is the caller's clock (epoch ms). Instances whose clocks differ by
  *       {@code s} take expired claims over up to {@code s} early: keep the lease longer than the
  *       renewal period plus the worst skew (the engine renews every lease/3, so a 30 s lease
@@ -102,7 +106,6 @@ public final class PostgresStateStore implements StateStore {
     private final int maxBatch;
     private final StoreJson json = new StoreJson();
     private final String appendSql;
-    private final String claimSql;
     private final Sql sql;
     private final GroupCommit commits;
     private final List<WakeListener> listeners = new ArrayList<>();
@@ -119,7 +122,6 @@ public final class PostgresStateStore implements StateStore {
         this.maxWaitMillis = policy.maxWait().toMillis();
         this.maxBatch = policy.maxBatchSize();
         this.appendSql = APPEND.formatted(T, maxBatch, windowMillis, maxWaitMillis);
-        this.claimSql = CLAIM.formatted(T, maxBatch, windowMillis, maxWaitMillis);
         this.sql = new Sql(dataSource, Math.max(1, (int) b.queryTimeout.toSeconds()));
         if (b.migrate) {
             new PostgresSchemaMigrator(dataSource).migrate();
@@ -330,7 +332,7 @@ public final class PostgresStateStore implements StateStore {
             List<Taken> out = new ArrayList<>();
             takeOver(c, now, all, max, owner, leaseUntil, out);
             if (out.size() < max) {
-                claimFresh(c, now, dueBy, max - out.size(), owner, all, leaseUntil, out);
+                claimFresh(c, now, dueBy, max - out.size(), owner, leaseUntil, all, out);
             }
             return out;
         });
@@ -415,104 +417,106 @@ public final class PostgresStateStore implements StateStore {
         }
     }
 
-    /**
-     * Claims up to {@code max} conversations due by {@code dueBy} in ONE statement: lock them
-     * ({@code SKIP LOCKED}), give each a new burst of at most the batch cap of its oldest pending
-     * messages (by Meta's timestamp, then arrival), and leave the rest pending with its due time.
-     * A conversation whose count had drifted (its messages erased meanwhile) is set to nothing
-     * pending. A burst's id is a random prefix of this call and the conversation's place in it
-     * (32 hex digits in all).
-     */
-    private void claimFresh(Connection c, long now, long dueBy, int max, String owner, boolean all, long leaseUntil,
+    /** Conversations due by {@code dueBy}: a new burst of at most the batch cap, ordered by timestamp then arrival. */
+    private void claimFresh(Connection c, long now, long dueBy, int max, String owner, long leaseUntil, boolean all,
                             List<Taken> out) throws SQLException {
-        Map<String, Taken> bursts = new LinkedHashMap<>();
-        try (PreparedStatement p = sql.prepare(c, claimSql)) {
+        record Due(ConversationKey key, int pending, long first, long last, long due, String burst) {
+        }
+        List<Due> due = new ArrayList<>();
+        try (PreparedStatement p = sql.prepare(c, "select phone_number_id, user_key, pending_count, first_arrival,"
+                + " last_arrival, due_at from " + T + "conversation"
+                + " where burst_id is null and due_at <= ? order by due_at limit ? for update skip locked")) {
             p.setLong(1, dueBy);
             p.setInt(2, max);
-            p.setString(3, newBurstId().substring(0, 24));
-            p.setBoolean(4, all);
-            p.setLong(5, now);
-            p.setString(6, owner);
-            p.setLong(7, leaseUntil);
             try (ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
-                    String burst = rs.getString(1);
-                    Taken t = bursts.get(burst);
-                    if (t == null) {
-                        t = new Taken(burst + ".0", new ConversationKey(rs.getString(2), rs.getString(3)),
-                                new ArrayList<>(), rs.getLong(4), rs.getLong(5), BurstProgress.start(), 0);
-                        bursts.put(burst, t);
-                    }
-                    t.messages().add(new Stored(rs.getLong(6), rs.getLong(7), rs.getString(8)));
+                    due.add(new Due(new ConversationKey(rs.getString(1), rs.getString(2)), rs.getInt(3),
+                            rs.getLong(4), rs.getLong(5), rs.getLong(6), newBurstId()));
                 }
             }
         }
-        for (Taken t : bursts.values()) {
-            t.messages().sort(Stored.ORDER);
-            out.add(t);
+        if (due.isEmpty()) {
+            return;
+        }
+        Map<String, List<Stored>> taken = new HashMap<>();
+        try (PreparedStatement p = sql.prepare(c, "with k as (select * from unnest(?::text[], ?::text[], ?::text[])"
+                + " as k(phone, ukey, burst)), ranked as (select m.seq, k.burst, row_number() over"
+                + " (partition by m.phone_number_id, m.user_key order by m.sent_at, m.seq) as rn"
+                + " from " + T + "message m join k on m.phone_number_id = k.phone and m.user_key = k.ukey"
+                + " where m.burst_id is null)"
+                + " update " + T + "message m set burst_id = r.burst from ranked r where m.seq = r.seq and r.rn <= ?"
+                + " returning m.burst_id, m.seq, m.sent_at, m.body")) {
+            p.setArray(1, Sql.texts(c, due.stream().map(d -> d.key().phoneNumberId()).toArray(String[]::new)));
+            p.setArray(2, Sql.texts(c, due.stream().map(d -> d.key().userKey()).toArray(String[]::new)));
+            p.setArray(3, Sql.texts(c, due.stream().map(Due::burst).toArray(String[]::new)));
+            p.setInt(4, maxBatch);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    taken.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+                            .add(new Stored(rs.getLong(2), rs.getLong(3), rs.getString(4)));
+                }
+            }
+        }
+        int n = due.size();
+        String[] phones = new String[n];
+        String[] keys = new String[n];
+        String[] bursts = new String[n];
+        String[] claims = new String[n];
+        Long[] deadlines = new Long[n];
+        Integer[] pending = new Integer[n];
+        Long[] firsts = new Long[n];
+        Long[] lasts = new Long[n];
+        Long[] dues = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Due d = due.get(i);
+            List<Stored> burst = taken.getOrDefault(d.burst(), new ArrayList<>());
+            burst.sort(Stored.ORDER);
+            int left = Math.max(0, d.pending() - burst.size());
+            phones[i] = d.key().phoneNumberId();
+            keys[i] = d.key().userKey();
+            pending[i] = left;
+            firsts[i] = left == 0 ? null : d.first();
+            lasts[i] = left == 0 ? null : d.last();
+            dues[i] = left == 0 ? null : dueAt(left, d.first(), d.last());
+            if (burst.isEmpty()) {
+                continue; // counts had drifted (erase): nothing to answer, the row is corrected below
+            }
+            long deadline = all ? Math.min(d.due(), now) : d.due();
+            bursts[i] = d.burst();
+            claims[i] = d.burst() + ".0";
+            deadlines[i] = deadline;
+            out.add(new Taken(claims[i], d.key(), burst, d.first(), deadline, BurstProgress.start(), 0));
+        }
+        try (PreparedStatement p = sql.prepare(c, "update " + T + "conversation c set"
+                + " burst_id = u.burst, claim_id = u.claim,"
+                + " owner = case when u.burst is null then null else ? end,"
+                + " lease_until = case when u.burst is null then null else ? end,"
+                + " takeovers = 0, burst_first_arrival = case when u.burst is null then null else c.first_arrival end,"
+                + " burst_deadline = u.deadline, stage = case when u.burst is null then null else 'NEW' end,"
+                + " user_id = null, session_id = null, reservation_id = null, reply_kind = null, model = null,"
+                + " prompt_tokens = null, completion_tokens = null,"
+                + " pending_count = u.pending, first_arrival = u.pfirst, last_arrival = u.plast, due_at = u.due"
+                + " from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::int4[], ?::int8[],"
+                + " ?::int8[], ?::int8[]) as u(phone, ukey, burst, claim, deadline, pending, pfirst, plast, due)"
+                + " where c.phone_number_id = u.phone and c.user_key = u.ukey")) {
+            p.setString(1, owner);
+            p.setLong(2, leaseUntil);
+            p.setArray(3, Sql.texts(c, phones));
+            p.setArray(4, Sql.texts(c, keys));
+            p.setArray(5, Sql.texts(c, bursts));
+            p.setArray(6, Sql.texts(c, claims));
+            p.setArray(7, Sql.longs(c, deadlines));
+            p.setArray(8, Sql.ints(c, pending));
+            p.setArray(9, Sql.longs(c, firsts));
+            p.setArray(10, Sql.longs(c, lasts));
+            p.setArray(11, Sql.longs(c, dues));
+            p.executeUpdate();
         }
     }
 
-    /**
-     * The statement behind {@link #claimFresh}: parameters dueBy, max, burst id prefix (24 hex
-     * digits), all (deadline capped at now), now, owner, leaseUntil; one row per message taken. The
-     * batch cap, window and maximum wait are written into the text ({@code %2$d} and so on: this
-     * store's settings, never input).
-     */
-    private static final String CLAIM = """
-            with due as (
-                select phone_number_id, user_key, pending_count, first_arrival, last_arrival, due_at
-                from %1$sconversation
-                where burst_id is null and due_at <= ?
-                order by due_at limit ?
-                for update skip locked
-            ), k as (
-                select due.*, ?::text || lpad(to_hex(row_number() over (order by due_at, phone_number_id, user_key)),
-                                              8, '0') as burst
-                from due
-            ), ranked as (
-                select m.seq, k.burst, row_number() over (partition by m.phone_number_id, m.user_key
-                                                           order by m.sent_at, m.seq) as n
-                from %1$smessage m join k on m.phone_number_id = k.phone_number_id and m.user_key = k.user_key
-                where m.burst_id is null
-            ), taken as (
-                update %1$smessage m set burst_id = r.burst from ranked r
-                where m.seq = r.seq and r.n <= %2$d
-                returning m.burst_id, m.seq, m.sent_at, m.body
-            ), counts as (
-                select burst_id, count(*) as n from taken group by burst_id
-            ), settings as (
-                select k.phone_number_id, k.user_key, k.first_arrival, k.last_arrival,
-                       case when ct.n is null then null else k.burst end as burst,
-                       case when ? then least(k.due_at, ?) else k.due_at end as deadline,
-                       case when ct.n is null then 0 else greatest(0, k.pending_count - ct.n) end as left_over
-                from k left join counts ct on ct.burst_id = k.burst
-            ), conv as (
-                update %1$sconversation c set
-                    burst_id = s.burst,
-                    claim_id = s.burst || '.0',
-                    owner = case when s.burst is null then null else ? end,
-                    lease_until = case when s.burst is null then null else ?::int8 end,
-                    takeovers = 0,
-                    burst_first_arrival = case when s.burst is null then null else c.first_arrival end,
-                    burst_deadline = case when s.burst is null then null else s.deadline end,
-                    stage = case when s.burst is null then null else 'NEW' end,
-                    user_id = null, session_id = null, reservation_id = null, reply_kind = null, model = null,
-                    prompt_tokens = null, completion_tokens = null,
-                    pending_count = s.left_over,
-                    first_arrival = case when s.left_over = 0 then null else s.first_arrival end,
-                    last_arrival = case when s.left_over = 0 then null else s.last_arrival end,
-                    due_at = case when s.left_over = 0 then null
-                                  when s.left_over >= %2$d then s.last_arrival
-                                  else least(s.last_arrival + %3$d, s.first_arrival + %4$d) end
-                from settings s
-                where c.phone_number_id = s.phone_number_id and c.user_key = s.user_key
-                returning 1
-            )
-            select t.burst_id, s.phone_number_id, s.user_key, s.first_arrival, s.deadline, t.seq, t.sent_at, t.body
-            from settings s join taken t on t.burst_id = s.burst
-            where (select count(*) from conv) >= 0
-            """;
+    private long dueAt(int count, long first, long last) {
+        return count >= maxBatch ? last : Math.min(last + windowMillis, first + maxWaitMillis);
+    }
 
     private Map<String, List<Stored>> burstMessages(Connection c, List<String> bursts) throws SQLException {
         Map<String, List<Stored>> out = new HashMap<>();
