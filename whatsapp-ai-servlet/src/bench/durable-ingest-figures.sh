@@ -11,7 +11,7 @@
 #   HARNESS_DIR/pg.sh stop
 # HARNESS_DIR is a writable copy of the load harness (load/webhook.lua, java/anchors, gen/gen_payloads.py).
 # Env: ROUNDS=3 (INSERT, SDK pairs), RUNS=2 (measured wrk calls per server), DURATION=15 (s per run),
-#      WARMUP_CALLS=2 (10 s wrk calls before measuring), CHUNK=300000 (deliveries per wrk call),
+#      WARMUP_CALLS=4 (10 s wrk calls before measuring), CHUNK=400000 (deliveries per wrk call),
 #      CONNS=64, JAVA_OPTS=-Xmx512m, PORT=18096, SDK_OPTS (extra JVM options of the SDK server,
 #      e.g. -Dbench.commitThreads=4), SERVERS="insert sdk-durable", SKIP_BUILD=1 (use the last build).
 #
@@ -35,8 +35,8 @@ HARNESS="$(cd "${1:?usage: $0 HARNESS_DIR (a writable copy of the load harness)}
 ROUNDS="${ROUNDS:-3}"
 RUNS="${RUNS:-2}"
 DURATION="${DURATION:-15}"
-WARMUP_CALLS="${WARMUP_CALLS:-2}"
-CHUNK="${CHUNK:-300000}"
+WARMUP_CALLS="${WARMUP_CALLS:-4}"
+CHUNK="${CHUNK:-400000}"
 CONNS="${CONNS:-64}"
 JAVA_OPTS="${JAVA_OPTS:--Xmx512m}"
 SDK_OPTS="${SDK_OPTS:-}"

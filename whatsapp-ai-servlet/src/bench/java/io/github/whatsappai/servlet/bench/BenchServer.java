@@ -59,7 +59,8 @@ import java.util.concurrent.atomic.LongAdder;
  * figure is the accept path alone (a fixed reply and a recording WhatsApp client stand behind the
  * engine; they are never reached). {@code bench.commitThreads} sets the store's commit threads.
  * Answers that were not 200 (the store did not commit within its 2 s deadline: 503) are counted and
- * printed on shutdown.
+ * printed on shutdown. For durable figures, run {@code whatsapp-ai-servlet/src/bench/durable-ingest-figures.sh}
+ * (docs/performance/durable-ingest.md): it alternates this mode with the harness's INSERT anchor.
  *
  * <p>For figures, run {@code whatsapp-ai-servlet/src/bench/ingest-figures.sh}: it starts this server and
  * the harness's LIMIT anchor alternately from the shell that runs wrk. To try the server by hand:
