@@ -15,12 +15,10 @@ import io.github.whatsappai.event.LoggingEventListener;
 import io.github.whatsappai.examples.health.HealthCheck;
 import io.github.whatsappai.examples.health.HealthChecks;
 import io.github.whatsappai.examples.health.WhatsAppAiHealth;
-import io.github.whatsappai.examples.jdbc.DataSources;
 import io.github.whatsappai.examples.jdbc.JdbcChatLogger;
 import io.github.whatsappai.examples.jdbc.JdbcCreditGate;
 import io.github.whatsappai.examples.jdbc.JdbcSessionStore;
 import io.github.whatsappai.examples.jdbc.JdbcUserMapper;
-import io.github.whatsappai.examples.jdbc.SchemaMigrator;
 import io.github.whatsappai.examples.supabase.SupabaseChatLogger;
 import io.github.whatsappai.servlet.WhatsAppWebhookServlet;
 import io.github.whatsappai.spi.InMemoryChatLogger;
@@ -49,6 +47,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
@@ -63,7 +62,8 @@ import javax.sql.DataSource;
  * the Graph API that prints each outgoing message. Each part switches to the real service when its
  * variables are set: {@code OPENROUTER_API_KEY} (replies from OpenRouter, the knowledge-base responder
  * as fallback), {@code META_ACCESS_TOKEN} (sends through the Graph API), {@code DATABASE_URL} (users,
- * credits, sessions and chat logs in PostgreSQL), {@code SUPABASE_URL} + {@code SUPABASE_KEY} (chat
+ * credits, sessions and chat logs in PostgreSQL, and the SDK's durable state store: demos on one
+ * database are replicas that share the work; see {@link DemoDatabase}), {@code SUPABASE_URL} + {@code SUPABASE_KEY} (chat
  * logs in Supabase). Every variable of {@link WhatsAppAiConfig} is honoured, plus {@code PORT}
  * (default 8080).
  */
@@ -101,10 +101,18 @@ public final class DemoServer implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final int port;
     private final WhatsAppAiHealth health;
+    /** The PostgreSQL pool and durable state store, or {@code null} without {@code DATABASE_URL}. */
+    private final DemoDatabase database;
+    /** Bursts the SDK released at close for another instance (durable store only). */
+    private final AtomicInteger releasedAtClose;
+    /** Conversations left in the database at close (durable store only), or -1. */
+    private volatile long leftAtClose = -1;
 
     private DemoServer(Server server, WhatsAppAi ai, Outbox outbox, List<AutoCloseable> resources, int port,
-                       WhatsAppAiHealth health) {
+                       WhatsAppAiHealth health, DemoDatabase database, AtomicInteger releasedAtClose) {
         this.health = health;
+        this.releasedAtClose = releasedAtClose;
+        this.database = database;
         this.server = server;
         this.ai = ai;
         this.outbox = outbox;
@@ -114,7 +122,8 @@ public final class DemoServer implements AutoCloseable {
 
     /**
      * Starts the demo with the process environment and waits until it is stopped (Ctrl+C). On Ctrl+C
-     * it answers what is still buffered, sends it, then exits. A start that cannot work (port taken,
+     * it answers what is still buffered, sends it, then exits; with {@code DATABASE_URL} it leaves the
+     * buffered bursts in PostgreSQL instead and says how many. A start that cannot work (port taken,
      * bad setting) prints one line saying what to change and exits with status 1.
      */
     public static void main(String[] args) throws Exception {
@@ -191,6 +200,7 @@ public final class DemoServer implements AutoCloseable {
 
         List<AutoCloseable> resources = new ArrayList<>();
         List<String> parts = new ArrayList<>();
+        DemoDatabase database = null;
         try {
             boolean realGraph = env.get("META_ACCESS_TOKEN") != null && !env.get("META_ACCESS_TOKEN").isBlank();
             if (!realGraph) {
@@ -209,7 +219,12 @@ public final class DemoServer implements AutoCloseable {
                             () -> sdk.get() == null ? 0 : sdk.get().pendingConversations(), MAX_PENDING_CONVERSATIONS))
                     .build();
             HealthPrinter healthPrinter = new HealthPrinter(console, health);
-            EventListener listener = new LoggingEventListener().andThen(healthPrinter);
+            AtomicInteger releasedAtClose = new AtomicInteger();
+            EventListener listener = new LoggingEventListener().andThen(healthPrinter).andThen(event -> {
+                if (event instanceof Event.BurstsReleased released) {
+                    releasedAtClose.addAndGet(released.bursts());
+                }
+            });
             WhatsAppAi.Builder builder = WhatsAppAi.builder().config(config).eventListener(listener);
 
             GraphWhatsAppClient client = GraphWhatsAppClient.create(config.graph(), listener);
@@ -234,18 +249,18 @@ public final class DemoServer implements AutoCloseable {
 
             String databaseUrl = env.get("DATABASE_URL");
             if (databaseUrl != null && !databaseUrl.isBlank()) {
-                DataSource dataSource = DataSources.hikari(databaseUrl, env.get("DATABASE_USER"),
-                        env.get("DATABASE_PASSWORD"));
-                if (dataSource instanceof AutoCloseable closeable) {
-                    resources.add(closeable);
-                }
-                new SchemaMigrator(dataSource).migrate();
+                database = DemoDatabase.open(databaseUrl, env.get("DATABASE_USER"), env.get("DATABASE_PASSWORD"), config);
+                resources.add(database);
+                DataSource dataSource = database.dataSource();
                 store.set(HealthChecks.dataSource("store", dataSource, Duration.ofSeconds(2)));
                 builder.userMapper(new JdbcUserMapper(dataSource))
                         .creditGate(new JdbcCreditGate(dataSource))
                         .sessionStore(new JdbcSessionStore(dataSource))
-                        .chatLogger(new JdbcChatLogger(dataSource));
+                        .chatLogger(new JdbcChatLogger(dataSource))
+                        .stateStore(database.stateStore());
                 parts.add("PostgreSQL for users, credits, sessions and chat logs");
+                parts.add("PostgreSQL durable state (schema whatsapp_ai): pending messages, claims and the reply outbox"
+                        + " survive a crash and are shared with every demo on this database");
             } else {
                 builder.userMapper(new InMemoryUserMapper())
                         .sessionStore(new InMemorySessionStore())
@@ -260,7 +275,8 @@ public final class DemoServer implements AutoCloseable {
             WhatsAppAi ai = customizer.apply(builder).build();
             sdk.set(ai);
             webhook.bind(new WhatsAppWebhookServlet(ai));
-            DemoServer demo = new DemoServer(server, ai, outbox, resources, port, health);
+            DemoServer demo = new DemoServer(server, ai, outbox, resources, port, health, database,
+                    releasedAtClose);
             demo.printBanner(console, config, demoSecrets, parts);
             healthPrinter.start();
             return demo;
@@ -354,9 +370,20 @@ public final class DemoServer implements AutoCloseable {
 
     /**
      * Ctrl+C: says how many conversations are still buffered, answers and sends them, then stops.
-     * Nothing here throws or prints a stack trace.
+     * With the durable store it finishes the replies in flight, releases what it still holds and
+     * leaves the buffered bursts in PostgreSQL for another demo on the same database (or its next
+     * start), and says how many it left. Nothing here throws or prints a stack trace.
      */
     void shutdown(PrintStream console) {
+        if (database != null) {
+            close();
+            console.println();
+            console.println(leftAtClose < 0
+                    ? "stopped: the database could not be read; what was buffered stays in it for another demo or the next start."
+                    : "stopped: left " + leftAtClose + " buffered conversation" + (leftAtClose == 1 ? "" : "s")
+                    + " in PostgreSQL for another demo on this database or the next start.");
+            return;
+        }
         int pending = ai.pendingConversations();
         if (pending > 0) {
             console.println();
@@ -375,6 +402,9 @@ public final class DemoServer implements AutoCloseable {
     @Override
     public void close() {
         ai.close();
+        if (database != null) {
+            leftAtClose = database.leftAfterClose(releasedAtClose.get());
+        }
         try {
             server.stop();
         } catch (Exception e) {
