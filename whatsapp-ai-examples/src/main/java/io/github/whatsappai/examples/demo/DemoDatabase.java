@@ -4,8 +4,10 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.whatsappai.WhatsAppAiConfig;
 import io.github.whatsappai.examples.jdbc.DataSources;
 import io.github.whatsappai.examples.jdbc.SchemaMigrator;
+import io.github.whatsappai.examples.jdbc.StorageException;
 import io.github.whatsappai.store.StateStore;
 import io.github.whatsappai.store.StoreStats;
+import io.github.whatsappai.store.StoreUnavailableException;
 import io.github.whatsappai.store.postgres.PostgresStateStore;
 
 import javax.sql.DataSource;
@@ -43,7 +45,7 @@ final class DemoDatabase implements AutoCloseable {
      * policy (every process on one database must use the same).
      *
      * @throws IllegalArgumentException when the URL is not a PostgreSQL URL
-     * @throws RuntimeException when a schema cannot be applied (the database is unreachable)
+     * @throws IllegalStateException when the database is unreachable (a schema cannot be applied)
      */
     static DemoDatabase open(String url, String user, String password, WhatsAppAiConfig config) {
         HikariDataSource pool = DataSources.hikari(url, user, password, c -> c.setMaximumPoolSize(POOL_SIZE));
@@ -54,6 +56,12 @@ final class DemoDatabase implements AutoCloseable {
                     .ledgerRetention(config.guards().maxMessageAge().plusHours(1))
                     .build();
             return new DemoDatabase(pool, store);
+        } catch (StorageException | StoreUnavailableException e) {
+            pool.close();
+            // the demo prints this in one line: the schemas need the database at start
+            throw new IllegalStateException("PostgreSQL at DATABASE_URL is not reachable, so its schemas could not be"
+                    + " applied; start it, check the URL and credentials, or unset DATABASE_URL for in-memory storage ("
+                    + e.getMessage() + ")", e);
         } catch (RuntimeException | Error e) {
             pool.close();
             throw e;

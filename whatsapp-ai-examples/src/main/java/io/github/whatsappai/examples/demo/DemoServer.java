@@ -230,8 +230,11 @@ public final class DemoServer implements AutoCloseable {
             GraphWhatsAppClient client = GraphWhatsAppClient.create(config.graph(), listener);
             resources.add(client);
             builder.whatsAppClient(client);
+            String localGraphUrl = "http://127.0.0.1:" + port + LOCAL_GRAPH_PATH;
             parts.add(realGraph ? "Graph API at " + config.graph().baseUrl()
-                    : "local Graph API stand-in (outgoing messages are printed here)");
+                    : config.graph().baseUrl().toString().startsWith(localGraphUrl)
+                    ? "local Graph API stand-in (outgoing messages are printed here)"
+                    : "the Graph API stand-in at " + config.graph().baseUrl() + " (META_GRAPH_API_BASE_URL)");
 
             PdfKnowledgeBase knowledgeBase = knowledgeBase(config.knowledgeBase(), listener);
             resources.add(knowledgeBase);

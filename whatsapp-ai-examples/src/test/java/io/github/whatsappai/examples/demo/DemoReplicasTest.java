@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -26,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Two demo servers on one PostgreSQL database (embedded) behave as two replicas behind a load
@@ -165,6 +168,20 @@ class DemoReplicasTest {
         scheduler.advance(Duration.ofSeconds(30));
         assertThat(ai.callCount()).isEqualTo(senders);
         assertThat(a.outbox().after(0, null).size() + b.outbox().after(0, null).size()).isEqualTo(senders);
+    }
+
+    @Test
+    void anUnreachableDatabaseAtStartIsExplainedInOneLine() throws Exception {
+        int closedPort;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = free.getLocalPort();
+        }
+        String url = "jdbc:postgresql://127.0.0.1:" + closedPort + "/shop?user=postgres&connectTimeout=1";
+        assertThatThrownBy(() -> DemoServer.start(Map.of("PORT", "0", "DATABASE_URL", url),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), builder -> builder))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("PostgreSQL at DATABASE_URL is not reachable")
+                .hasMessageContaining("unset DATABASE_URL for in-memory storage");
     }
 
     private SimulatorClient user(DemoServer demo, String waId) {
