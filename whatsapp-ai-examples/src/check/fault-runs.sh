@@ -5,6 +5,7 @@
 #   whatsapp-ai-examples/src/check/fault-runs.sh FAULT [driver options]
 #     FAULT: kill9 | split | graph-down | pg-down | receipt
 #     options: --conversations N   --down SECONDS (graph-down 600, pg-down 300)   --redeliver 0.3 (split)
+#              --kill-after-replies N (kill9)   --demo-env K=V,K=V (the demos' variables)
 #              --java-opts "-Xmx256m" (the demos' JVM options)
 #
 # Builds whatsapp-ai-demo.jar and the test classes when missing (REBUILD=1 forces it), starts a
@@ -51,7 +52,9 @@ cp "$JAR" "$OUT/whatsapp-ai-demo.jar"
 cp -r "$EX/target/test-classes/io/github/whatsappai/examples/faults" "$OUT/classes/io/github/whatsappai/examples/"
 cp "$EX/src/check/logback-faults.xml" "$OUT/"
 
-java -cp "$OUT/whatsapp-ai-demo.jar:$OUT/classes" io.github.whatsappai.examples.faults.FaultRun \
+# the driver's HTTP client drops idle connections after 10 s, before the demo's Jetty does (15 s):
+# otherwise a POST can go out on a connection the server is closing, and fail on the client's side
+java -Djdk.httpclient.keepalive.timeout=10 -cp "$OUT/whatsapp-ai-demo.jar:$OUT/classes" io.github.whatsappai.examples.faults.FaultRun \
   --fault "$FAULT" --jar "$OUT/whatsapp-ai-demo.jar" --out "$OUT" --logback "$OUT/logback-faults.xml" \
   --database-url "jdbc:postgresql://127.0.0.1:$PGPORT/postgres?user=postgres" \
   --pg-stop "'$SELF' _pg stop '$PGDIR' $PGPORT" --pg-start "'$SELF' _pg start '$PGDIR' $PGPORT" "$@"
