@@ -14,6 +14,9 @@
 # stops the cluster. The report and the demos' logs go to whatsapp-ai-examples/target/fault-runs/.
 # Exit status 0 when every check passed.
 set -euo pipefail
+# one compound command: bash reads it whole before running it, so editing this file during a run
+# (which lasts minutes) cannot change what the run does next
+{
 
 pg() { # pg start|stop DIR PORT
   local bin; bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)"
@@ -58,3 +61,5 @@ java -Djdk.httpclient.keepalive.timeout=10 -cp "$OUT/whatsapp-ai-demo.jar:$OUT/c
   --fault "$FAULT" --jar "$OUT/whatsapp-ai-demo.jar" --out "$OUT" --logback "$OUT/logback-faults.xml" \
   --database-url "jdbc:postgresql://127.0.0.1:$PGPORT/postgres?user=postgres" \
   --pg-stop "'$SELF' _pg stop '$PGDIR' $PGPORT" --pg-start "'$SELF' _pg start '$PGDIR' $PGPORT" "$@"
+exit
+}

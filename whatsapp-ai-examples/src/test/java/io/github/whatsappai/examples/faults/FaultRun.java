@@ -146,9 +146,9 @@ public final class FaultRun {
         report.println("fault run '" + fault + "' started " + Instant.now() + ", load " + load() + ", "
                 + Runtime.getRuntime().availableProcessors() + " cores; logs in " + out.toAbsolutePath());
         stub = GraphStub.start(0, DemoServer.DEMO_APP_SECRET);
-        demos.add(startDemo("A"));
-        demos.add(startDemo("B"));
-        for (Demo d : demos) {
+        for (String name : List.of("A", "B")) {   // one after the other: both at once starve a loaded machine
+            Demo d = startDemo(name);
+            demos.add(d);
             d.awaitReady();
             stub.addWebhook(d.webhook());
         }
@@ -397,6 +397,14 @@ public final class FaultRun {
                 + " for replies that must not come");
         Thread.sleep(45_000);
 
+        List<String> dump = new ArrayList<>();
+        dump.add("seq,at,kind,to,messageId,callbackData");
+        for (GraphStub.Call call : stub.calls()) {
+            dump.add(call.seq() + "," + call.at() + "," + call.kind() + "," + call.to() + "," + call.messageId() + ","
+                    + call.callbackData());
+        }
+        Files.write(out.resolve("graph-calls.csv"), dump, StandardCharsets.UTF_8);
+
         Map<Integer, List<GraphStub.Call>> sends = new HashMap<>();
         Map<Integer, Long> readSeq = new HashMap<>();
         for (GraphStub.Call call : stub.calls()) {
@@ -483,6 +491,9 @@ public final class FaultRun {
                 receiptMissing++;
             } else if (!mine.isEmpty() && read < mine.get(0).seq()) {
                 receiptFirst++;
+            } else if (!mine.isEmpty()) {
+                problems.add("conversation " + c.index + ": the read receipt (call " + read + ") came after the reply (call "
+                        + mine.get(0).seq() + "; graph-calls.csv)");
             }
         }
         report.println("acknowledged conversations: " + acked + " of " + conversations.size());
