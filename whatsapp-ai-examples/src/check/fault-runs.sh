@@ -5,7 +5,8 @@
 #   whatsapp-ai-examples/src/check/fault-runs.sh FAULT [driver options]
 #     FAULT: kill9 | split | graph-down | pg-down | receipt
 #     options: --conversations N   --down SECONDS (graph-down 600, pg-down 300)   --redeliver 0.3 (split)
-#              --kill-after-replies N (kill9)   --demo-env K=V,K=V (the demos' variables)
+#              --kill-after-replies N (kill9)   --graph-mode REFUSED (graph-down: refuse connections, not 503)
+#              --demo-env K=V,K=V (the demos' variables)
 #              --java-opts "-Xmx256m" (the demos' JVM options)
 #
 # Builds whatsapp-ai-demo.jar and the test classes when missing (REBUILD=1 forces it), starts a
@@ -40,7 +41,7 @@ FAULT="${1:?usage: $0 kill9|split|graph-down|pg-down|receipt [--conversations N]
 SELF="$(cd "$(dirname "$0")" && pwd)/$(basename "$0")"
 EX="$(cd "$(dirname "$0")/../.." && pwd)"
 ROOT="$(dirname "$EX")"
-JAR="$EX/target/whatsapp-ai-demo.jar"
+JAR="${DEMO_JAR:-$EX/target/whatsapp-ai-demo.jar}"   # DEMO_JAR: run another build of the demo
 if [ -n "${REBUILD:-}" ] || [ ! -f "$JAR" ] || [ ! -f "$EX/target/test-classes/io/github/whatsappai/examples/faults/FaultRun.class" ]; then
   (cd "$ROOT" && ./mvnw -B -q -pl whatsapp-ai-examples -am package -DskipTests)
 fi

@@ -60,7 +60,7 @@ import java.util.regex.Pattern;
  *   <li>{@code split}: 300 conversations of three messages split across both processes; 30% of the
  *       acknowledged deliveries are posted again to the other process (Meta's redelivery).</li>
  *   <li>{@code graph-down}: 200 conversations while the stub answers 503 for {@code --down} seconds
- *       (default 600).</li>
+ *       (default 600); {@code --graph-mode REFUSED} refuses connections instead.</li>
  *   <li>{@code pg-down}: a new two-message conversation every 500 ms; PostgreSQL is stopped 30 s in
  *       for {@code --down} seconds (default 300) by {@code --pg-stop}/{@code --pg-start}; traffic
  *       goes on 60 s after it is back. Every POST must be answered 200 or 503.</li>
@@ -190,9 +190,11 @@ public final class FaultRun {
     }
 
     private boolean graphDown(int n, Duration down) throws Exception {
-        stub.downFor(GraphStub.Mode.UNAVAILABLE, down);
+        GraphStub.Mode mode = GraphStub.Mode.valueOf(options.getOrDefault("graph-mode", "UNAVAILABLE"));
+        stub.downFor(mode, down);
         Instant back = Instant.now().plus(down);
-        report.println("Graph stub answers 503 from " + Instant.now() + " until " + back);
+        report.println("Graph stub " + (mode == GraphStub.Mode.REFUSED ? "refuses connections" : "answers 503")
+                + " from " + Instant.now() + " until " + back);
         sendBursts(n, 3, 16);
         awaitAcknowledged(Duration.ofMinutes(5));
         while (Instant.now().isBefore(back)) {
