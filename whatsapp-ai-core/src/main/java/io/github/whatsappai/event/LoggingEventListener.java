@@ -4,28 +4,56 @@ import io.github.whatsappai.internal.Redaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * The default listener: logs each event through SLF4J (logger {@code io.github.whatsappai.events})
  * at the level of its {@link Event#severity()}, with phone numbers and user ids masked and message
  * texts left out. An event's exception is logged with its stack trace, but every message in its
  * chain (causes included) is scrubbed of phone numbers and business-scoped ids first, so a driver's
- * message such as {@code Key (wa_id)=(…)} never reaches the log verbatim. Thread-safe.
+ * message such as {@code Key (wa_id)=(…)} never reaches the log verbatim. A failure that repeats
+ * (the same event type and exception class, as on every request while the database is down) has its
+ * stack trace logged once a minute; the other lines say so and keep the one-line description.
+ * Thread-safe.
  */
 public final class LoggingEventListener implements EventListener {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.github.whatsappai.events");
+    /** How often one kind of failure gets its stack trace. */
+    static final Duration STACK_TRACE_INTERVAL = Duration.ofMinutes(1);
+
+    private final Clock clock;
+    /** Per event type and exception class: when its stack trace was last logged. */
+    private final ConcurrentHashMap<String, Long> stackTraceLoggedAt = new ConcurrentHashMap<>();
+
+    /** A listener on the system clock. */
+    public LoggingEventListener() {
+        this(Clock.systemUTC());
+    }
+
+    /** A listener that times its once-a-minute stack traces with {@code clock}. */
+    public LoggingEventListener(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
 
     @Override
     public void onEvent(Event event) {
         switch (event.severity()) {
             case ERROR -> {
                 if (LOG.isErrorEnabled()) {
-                    LOG.error(describe(event), cause(event));
+                    Throwable cause = cause(event);
+                    boolean trace = withStackTrace(event, cause);
+                    LOG.error(describe(event) + (cause != null && !trace ? REPEATED : ""), trace ? cause : null);
                 }
             }
             case WARN -> {
                 if (LOG.isWarnEnabled()) {
-                    LOG.warn(describe(event), cause(event));
+                    Throwable cause = cause(event);
+                    boolean trace = withStackTrace(event, cause);
+                    LOG.warn(describe(event) + (cause != null && !trace ? REPEATED : ""), trace ? cause : null);
                 }
             }
             case INFO -> {
@@ -39,6 +67,37 @@ public final class LoggingEventListener implements EventListener {
                 }
             }
         }
+    }
+
+    private static final String REPEATED = " (stack trace logged at most once a minute for this failure)";
+
+    /** Whether {@code cause}'s stack trace goes with this line: the first of its kind in a minute. */
+    private boolean withStackTrace(Event event, Throwable cause) {
+        if (cause == null) {
+            return false;
+        }
+        String kind = event.getClass().getName() + '/' + rawError(event).getClass().getName();
+        long now = clock.millis();
+        boolean[] log = new boolean[1];
+        stackTraceLoggedAt.compute(kind, (k, at) -> {
+            if (at == null || now - at >= STACK_TRACE_INTERVAL.toMillis()) {
+                log[0] = true;
+                return now;
+            }
+            return at;
+        });
+        return log[0];
+    }
+
+    /** The event's exception as raised (its masked copy has a class of its own). */
+    private static Throwable rawError(Event event) {
+        if (event instanceof Event.AiFailed e) {
+            return e.error();
+        }
+        if (event instanceof Event.SendFailed e) {
+            return e.error();
+        }
+        return ((Event.SpiFailed) event).error();
     }
 
     /** The event's exception, masked for the log, or {@code null}. */

@@ -80,4 +80,26 @@ class LoggingEventListenerTest {
         assertThat(appender.list.get(3).getLevel()).isEqualTo(Level.DEBUG);
         assertThat(appender.list.get(0).getFormattedMessage()).contains("155******23", "wa_id is not 7-15 digits");
     }
+
+    @Test
+    void aRepeatedFailureHasItsStackTraceLoggedOnceAMinute() {
+        io.github.whatsappai.testing.ManualClock clock = io.github.whatsappai.testing.ManualClock.atDefaultStart();
+        LoggingEventListener listener = new LoggingEventListener(clock);
+        ConversationKey key = new ConversationKey("100000000000001", BSUID);
+        for (int i = 0; i < 3; i++) {
+            listener.onEvent(new Event.SpiFailed("StateStore", key, new IllegalStateException("database down"), 1, true));
+        }
+        listener.onEvent(new Event.SpiFailed("StateStore", key, new java.io.UncheckedIOException(
+                new java.io.IOException("another failure")), 1, true));
+        clock.advance(Duration.ofMinutes(1));
+        listener.onEvent(new Event.SpiFailed("StateStore", key, new IllegalStateException("database down"), 1, true));
+
+        assertThat(appender.list).hasSize(5);
+        assertThat(appender.list).extracting(e -> e.getThrowableProxy() != null)
+                .as("first of its kind, repeats, another kind, a minute later")
+                .containsExactly(true, false, false, true, true);
+        assertThat(appender.list.get(1).getFormattedMessage())
+                .contains("database down").contains("stack trace logged at most once a minute");
+        assertThat(appender.list.get(0).getFormattedMessage()).doesNotContain("at most once a minute");
+    }
 }
