@@ -159,6 +159,8 @@ public final class WebhookServletAdapter {
      *   <li>{@code GET} and {@code HEAD} carry no body and are answered at once, on the calling thread.</li>
      *   <li>A declared {@code Content-Length} above the cap is answered {@value #STATUS_PAYLOAD_TOO_LARGE}
      *       before anything is read.</li>
+     *   <li>A body whose declared length has already arrived in full is read at once on the calling
+     *       thread: that read cannot block.</li>
      *   <li>Otherwise, when the request is async-capable ({@link HttpServletRequest#isAsyncSupported()}:
      *       the servlet and every filter in front of it are registered with {@code asyncSupported}), the
      *       method starts async processing and returns at once; the body is read with a
@@ -197,6 +199,12 @@ public final class WebhookServletAdapter {
         }
         if (!request.isAsyncSupported()) {
             warnBlockingOnce(request);
+            serveBlocking(ai, request, response);
+            return;
+        }
+        if (declared > 0 && request.getInputStream().available() >= declared) {
+            // the whole body has already arrived (Meta's deliveries almost always do, in one packet):
+            // reading it cannot block, and starting async processing would only cost time
             serveBlocking(ai, request, response);
             return;
         }
