@@ -3,6 +3,7 @@ package io.github.whatsappai.ai.knowledge;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
 import io.github.whatsappai.internal.NamedDaemonThreads;
+import io.github.whatsappai.internal.SettingsCheck;
 import io.github.whatsappai.internal.TextAnalyzer;
 import io.github.whatsappai.internal.http.HttpClients;
 import io.github.whatsappai.internal.retry.Backoff;
@@ -502,6 +503,7 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
      * UTC clock, no event listener, and the {@code DEFAULT_*} limits. Not thread-safe.
      */
     public static final class Builder {
+        private final List<String> sourceProblems = new ArrayList<>();
 
         private final Set<String> sources = new LinkedHashSet<>();
         private HttpClient httpClient;
@@ -567,17 +569,20 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
         public Builder source(String source) {
             Objects.requireNonNull(source, "source");
             if (source.isBlank()) {
-                throw new IllegalArgumentException("a knowledge-base source must not be blank");
+                sourceProblems.add("must not be blank");
+                return this;
             }
             if (SourceFetcher.isHttp(source)) {
                 URI uri;
                 try {
                     uri = URI.create(source.strip());
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("not a valid knowledge-base URL: " + displayName(source), e);
+                    sourceProblems.add("not a valid URL: " + displayName(source));
+                    return this;
                 }
                 if (uri.getHost() == null) {
-                    throw new IllegalArgumentException("knowledge-base URL has no host: " + displayName(source));
+                    sourceProblems.add("URL has no host: " + displayName(source));
+                    return this;
                 }
             }
             sources.add(source.strip());
@@ -592,7 +597,7 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
 
         /** How often sources are re-checked. Default {@link #DEFAULT_REFRESH_INTERVAL}. */
         public Builder refreshInterval(Duration interval) {
-            this.refreshInterval = positive(interval, "refreshInterval");
+            this.refreshInterval = interval;
             return this;
         }
 
@@ -601,7 +606,7 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
          * refresh interval. Default {@link #DEFAULT_RETRY_DELAY}.
          */
         public Builder retryDelay(Duration delay) {
-            this.retryDelay = positive(delay, "retryDelay");
+            this.retryDelay = delay;
             return this;
         }
 
@@ -625,25 +630,19 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
 
         /** Largest PDF accepted, in bytes. Default {@link #DEFAULT_MAX_PDF_BYTES}. */
         public Builder maxPdfBytes(long bytes) {
-            if (bytes <= 0 || bytes > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException("maxPdfBytes must be between 1 and ~2 GiB, was " + bytes);
-            }
             this.maxPdfBytes = bytes;
             return this;
         }
 
         /** Most pages accepted in one PDF. Default {@link #DEFAULT_MAX_PAGES}. */
         public Builder maxPages(int pages) {
-            if (pages <= 0) {
-                throw new IllegalArgumentException("maxPages must be positive, was " + pages);
-            }
             this.maxPages = pages;
             return this;
         }
 
         /** Longest one fetch may take, from request to last byte. Default {@link #DEFAULT_FETCH_TIMEOUT}. */
         public Builder fetchTimeout(Duration timeout) {
-            this.fetchTimeout = positive(timeout, "fetchTimeout");
+            this.fetchTimeout = timeout;
             return this;
         }
 
@@ -651,10 +650,9 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
          * Passage size and overlap in characters. Defaults {@link #DEFAULT_PASSAGE_CHARS} and
          * {@link #DEFAULT_OVERLAP_CHARS}.
          *
-         * @throws IllegalArgumentException when the size is below 100 or the overlap not below half of it
+         * <p>{@link #build()} refuses a size below 100 or an overlap not below half of it.
          */
         public Builder passageSize(int passageChars, int overlapChars) {
-            TextChunker.validate(passageChars, overlapChars);
             this.passageChars = passageChars;
             this.overlapChars = overlapChars;
             return this;
@@ -663,13 +661,28 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
         /**
          * Builds the knowledge base (nothing is fetched until {@link #start()} or {@link #refreshNow()}).
          *
-         * @throws IllegalArgumentException when no source was given
+         * @throws IllegalArgumentException listing every problem: no source, a malformed source, an
+         *                                  invalid value
          */
         public PdfKnowledgeBase build() {
-            if (sources.isEmpty()) {
-                throw new IllegalArgumentException("a PDF knowledge base needs at least one source "
-                        + "(KNOWLEDGE_BASE_URLS: comma-separated http(s) URLs or file paths)");
+            String passageProblem = null;
+            try {
+                TextChunker.validate(passageChars, overlapChars);
+            } catch (IllegalArgumentException e) {
+                passageProblem = e.getMessage();
             }
+            SettingsCheck check = new SettingsCheck("PdfKnowledgeBase")
+                    .problemIf(sources.isEmpty() && sourceProblems.isEmpty(), "sources",
+                            "need at least one source (KNOWLEDGE_BASE_URLS: comma-separated http(s) URLs or file paths)");
+            sourceProblems.forEach(problem -> check.problem("source", problem));
+            check.positive("refreshInterval", refreshInterval)
+                    .positive("retryDelay", retryDelay)
+                    .positive("fetchTimeout", fetchTimeout)
+                    .problemIf(maxPdfBytes <= 0 || maxPdfBytes > Integer.MAX_VALUE - 16, "maxPdfBytes",
+                            "must be between 1 and ~2 GiB, was " + maxPdfBytes)
+                    .problemIf(maxPages <= 0, "maxPages", "must be positive, was " + maxPages)
+                    .problemIf(passageProblem != null, "passageSize", "is invalid: " + passageProblem)
+                    .done();
             if (embedder == null && embeddings != null) {
                 OpenAiCompatibleEmbedder.Builder b = embeddings.embedderBuilder();
                 if (httpClient != null) {
@@ -680,12 +693,5 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
             return new PdfKnowledgeBase(this);
         }
 
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isZero() || d.isNegative()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + d);
-            }
-            return d;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.whatsappai.store.postgres;
 
+import io.github.whatsappai.internal.SettingsCheck;
 import io.github.whatsappai.store.Batch;
 import io.github.whatsappai.store.BufferPolicy;
 import io.github.whatsappai.spi.ChatLogEntry;
@@ -1135,48 +1136,42 @@ public final class PostgresStateStore implements StateStore {
 
         /** How long message ids are remembered; at least the maximum message age. Default 48 h. */
         public Builder ledgerRetention(Duration retention) {
-            this.ledgerRetention = positive(retention, "ledgerRetention");
+            this.ledgerRetention = retention;
             return this;
         }
 
         /** How long sent or abandoned reply parts are kept (for late status webhooks). Default 48 h. */
         public Builder finishedRetention(Duration retention) {
-            this.finishedRetention = positive(retention, "finishedRetention");
+            this.finishedRetention = retention;
             return this;
         }
 
         /** How long an idle conversation and its wa_id/BSUID links are kept. Default 30 days. */
         public Builder keyRetention(Duration retention) {
-            this.keyRetention = positive(retention, "keyRetention");
+            this.keyRetention = retention;
             return this;
         }
 
         /** How long {@link PostgresStateStore#append} may take before it throws; default 2 s (Meta waits longer). */
         public Builder writeDeadline(Duration deadline) {
-            this.writeDeadline = positive(deadline, "writeDeadline");
+            this.writeDeadline = deadline;
             return this;
         }
 
         /** The statement timeout of every other call (claims, outbox, purge); default 10 s. */
         public Builder queryTimeout(Duration timeout) {
-            this.queryTimeout = positive(timeout, "queryTimeout");
+            this.queryTimeout = timeout;
             return this;
         }
 
         /** Transactions committing appends at the same time (each holds a connection); default 2. */
         public Builder commitThreads(int threads) {
-            if (threads < 1 || threads > 64) {
-                throw new IllegalArgumentException("commitThreads must be 1..64, was " + threads);
-            }
             this.commitThreads = threads;
             return this;
         }
 
         /** Messages one group commit takes at most; default 500. */
         public Builder maxCommitBatch(int messages) {
-            if (messages < 1) {
-                throw new IllegalArgumentException("maxCommitBatch must be positive, was " + messages);
-            }
             this.maxCommitBatch = messages;
             return this;
         }
@@ -1203,22 +1198,24 @@ public final class PostgresStateStore implements StateStore {
         /**
          * The store; applies the schema first unless {@link #migrate(boolean) migrate(false)}.
          *
+         * @throws IllegalArgumentException listing every invalid value
          * @throws StoreUnavailableException when the schema cannot be applied
          */
         public PostgresStateStore build() {
-            if (ledgerRetention.compareTo(policy.maxWait()) < 0) {
-                throw new IllegalArgumentException("ledgerRetention (" + ledgerRetention
-                        + ") must be at least the maximum message age, and longer than maxWait");
-            }
+            new SettingsCheck("PostgresStateStore")
+                    .positive("ledgerRetention", ledgerRetention)
+                    .problemIf(ledgerRetention != null && ledgerRetention.compareTo(policy.maxWait()) < 0,
+                            "ledgerRetention", "(" + ledgerRetention
+                                    + ") must be at least the maximum message age, and longer than maxWait")
+                    .positive("finishedRetention", finishedRetention)
+                    .positive("keyRetention", keyRetention)
+                    .positive("writeDeadline", writeDeadline)
+                    .positive("queryTimeout", queryTimeout)
+                    .problemIf(commitThreads < 1 || commitThreads > 64, "commitThreads",
+                            "must be 1..64, was " + commitThreads)
+                    .problemIf(maxCommitBatch < 1, "maxCommitBatch", "must be positive, was " + maxCommitBatch)
+                    .done();
             return new PostgresStateStore(this);
-        }
-
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, was " + d);
-            }
-            return d;
         }
     }
 }

@@ -440,8 +440,13 @@ class PdfKnowledgeBaseTest {
         WhatsAppAiConfig none = config.toBuilder().knowledgeBaseSources(List.of()).build();
         assertThatThrownBy(() -> PdfKnowledgeBase.create(none.knowledgeBase(), events::add))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("KNOWLEDGE_BASE_URLS");
-        assertThatThrownBy(() -> PdfKnowledgeBase.builder().source("http:///nohost.pdf"))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PdfKnowledgeBase.builder().source("http:///nohost.pdf").source(" ").maxPages(0)
+                .passageSize(10, 50).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("source URL has no host")
+                .hasMessageContaining("source must not be blank")
+                .hasMessageContaining("maxPages must be positive")
+                .hasMessageContaining("passageSize is invalid");
     }
 
     @Test
