@@ -76,7 +76,8 @@ public final class LoggingEventListener implements EventListener {
         if (cause == null) {
             return false;
         }
-        String kind = event.getClass().getName() + '/' + rawError(event).getClass().getName();
+        // keyed by the exception as raised: its masked copy has a class of its own
+        String kind = event.getClass().getName() + '/' + error(event).getClass().getName();
         long now = clock.millis();
         boolean[] log = new boolean[1];
         stackTraceLoggedAt.compute(kind, (k, at) -> {
@@ -89,29 +90,24 @@ public final class LoggingEventListener implements EventListener {
         return log[0];
     }
 
-    /** The event's exception as raised (its masked copy has a class of its own). */
-    private static Throwable rawError(Event event) {
+    /** The exception an event carries as raised, or {@code null}. */
+    private static Throwable error(Event event) {
         if (event instanceof Event.AiFailed e) {
             return e.error();
         }
         if (event instanceof Event.SendFailed e) {
             return e.error();
         }
-        return ((Event.SpiFailed) event).error();
+        if (event instanceof Event.SpiFailed e) {
+            return e.error();
+        }
+        return null;
     }
 
     /** The event's exception, masked for the log, or {@code null}. */
     private static Throwable cause(Event event) {
-        if (event instanceof Event.AiFailed e) {
-            return Redaction.masked(e.error());
-        }
-        if (event instanceof Event.SendFailed e) {
-            return Redaction.masked(e.error());
-        }
-        if (event instanceof Event.SpiFailed e) {
-            return Redaction.masked(e.error());
-        }
-        return null;
+        Throwable error = error(event);
+        return error == null ? null : Redaction.masked(error);
     }
 
     /** One log line for {@code event}; personal data masked, message texts omitted. */
