@@ -160,7 +160,9 @@ public final class WebhookServletAdapter {
      *   <li>A declared {@code Content-Length} above the cap is answered {@value #STATUS_PAYLOAD_TOO_LARGE}
      *       before anything is read.</li>
      *   <li>A body whose declared length has already arrived in full is read at once on the calling
-     *       thread: that read cannot block.</li>
+     *       thread: that read cannot block. (The container must say so through
+     *       {@code ServletInputStream.available()}: Jetty 12 does; Tomcat 11 reports at most one byte
+     *       before the body is first read, so there every body takes the path below.)</li>
      *   <li>Otherwise, when the request is async-capable ({@link HttpServletRequest#isAsyncSupported()}:
      *       the servlet and every filter in front of it are registered with {@code asyncSupported}), the
      *       method starts async processing and returns at once; the body is read with a

@@ -46,6 +46,11 @@ class JettyWebhookServletTest extends WebhookServletContainerTest {
     }
 
     @Override
+    protected boolean countsAnArrivedBodyAsAvailable() {
+        return true; // Jetty counts the bytes it has buffered with the request's head
+    }
+
+    @Override
     protected void stop() throws Exception {
         if (server != null) {
             server.stop();

@@ -62,6 +62,11 @@ class TomcatWebhookServletTest extends WebhookServletContainerTest {
     }
 
     @Override
+    protected boolean countsAnArrivedBodyAsAvailable() {
+        return false; // Tomcat reports at most one byte until the body is first read
+    }
+
+    @Override
     protected void stop() throws Exception {
         if (tomcat != null) {
             tomcat.stop();

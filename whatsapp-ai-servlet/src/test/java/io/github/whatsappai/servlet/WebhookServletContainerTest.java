@@ -36,10 +36,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -91,6 +93,12 @@ abstract class WebhookServletContainerTest {
 
     /** Stops the container, destroying its servlets. */
     protected abstract void stop() throws Exception;
+
+    /**
+     * Whether the container's {@code ServletInputStream.available()} counts a body that has arrived
+     * with its head before it is read, so the adapter can read it without starting async processing.
+     */
+    protected abstract boolean countsAnArrivedBodyAsAvailable();
 
     static WhatsAppAiConfig config() {
         return WhatsAppAiConfig.builder()
@@ -495,6 +503,45 @@ abstract class WebhookServletContainerTest {
     }
 
     @Test
+    void aBodyThatHasFullyArrivedIsReadAtOnceWithoutStartingAsyncProcessing() throws Exception {
+        AsyncRecordingWebhookServlet servlet = redeployRecordingAsync();
+        byte[] body = textDelivery("wamid.WHOLE-1");
+        byte[] request = concat(head(body.length, signature(body, SECRET)).getBytes(StandardCharsets.US_ASCII), body);
+
+        try (Socket socket = connect()) {
+            socket.getOutputStream().write(request); // one write: head and body arrive together
+            socket.getOutputStream().flush();
+            assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 200");
+        }
+
+        assertThat(servlet.asyncStarted.poll(20, TimeUnit.SECONDS)).as("async processing started")
+                .isEqualTo(!countsAnArrivedBodyAsAvailable());
+        assertThat(handler.ids()).containsExactly("wamid.WHOLE-1");
+    }
+
+    @Test
+    void aBodyStillOnItsWayIsReadAsItArrivesWithoutHoldingTheRequestThread() throws Exception {
+        AsyncRecordingWebhookServlet servlet = redeployRecordingAsync();
+        byte[] body = textDelivery("wamid.HALF-1");
+        int half = body.length / 2;
+
+        try (Socket socket = connect()) {
+            OutputStream out = socket.getOutputStream();
+            out.write(head(body.length, signature(body, SECRET)).getBytes(StandardCharsets.US_ASCII));
+            out.write(body, 0, half);
+            out.flush();
+            // the servlet's thread returns before the rest is sent: the body is read as it arrives
+            assertThat(servlet.asyncStarted.poll(20, TimeUnit.SECONDS)).as("async processing started").isTrue();
+            assertThat(handler.ids()).isEmpty();
+            out.write(body, half, body.length - half);
+            out.flush();
+            assertThat(readHead(socket.getInputStream())).startsWith("HTTP/1.1 200");
+        }
+
+        assertThat(handler.ids()).containsExactly("wamid.HALF-1");
+    }
+
+    @Test
     void aBodyInManySmallChunksIsVerifiedOverItsExactBytes() throws Exception {
         byte[] body = new String(textDelivery("wamid.CHUNKS-1"), StandardCharsets.UTF_8)
                 .replace("hello", "ol\u00e1 caf\u00e9 \uD83D\uDE42").getBytes(StandardCharsets.UTF_8);
@@ -647,6 +694,47 @@ abstract class WebhookServletContainerTest {
                 throw new AssertionError("timed out waiting until " + what);
             }
             Thread.sleep(5);
+        }
+    }
+
+    /** Redeploys the webhook servlet behind {@link AsyncRecordingWebhookServlet}. */
+    private AsyncRecordingWebhookServlet redeployRecordingAsync() throws Exception {
+        stop();
+        AsyncRecordingWebhookServlet servlet = new AsyncRecordingWebhookServlet(ai, CAP);
+        base = start(List.of(Deployment.instance("whatsapp-webhook", PATH, servlet, Map.of())));
+        return servlet;
+    }
+
+    private Socket connect() throws IOException {
+        Socket socket = new Socket();
+        socket.setTcpNoDelay(true);
+        socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 10_000);
+        socket.setSoTimeout(20_000);
+        return socket;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /** Records, for each POST, whether the servlet's thread left it in async processing. */
+    static final class AsyncRecordingWebhookServlet extends WhatsAppWebhookServlet {
+        private static final long serialVersionUID = 1L;
+        final transient BlockingQueue<Boolean> asyncStarted = new LinkedBlockingQueue<>();
+
+        AsyncRecordingWebhookServlet(WhatsAppAi ai, int maxBodyBytes) {
+            super(ai, maxBodyBytes, Duration.ofMinutes(2));
+        }
+
+        @Override
+        protected void service(jakarta.servlet.http.HttpServletRequest request,
+                               jakarta.servlet.http.HttpServletResponse response) throws IOException {
+            super.service(request, response);
+            if ("POST".equals(request.getMethod())) {
+                asyncStarted.add(request.isAsyncStarted());
+            }
         }
     }
 
