@@ -117,6 +117,14 @@ class GraphWhatsAppClientTest {
     }
 
     /** Completes a future, running scheduled tasks (pacing) as they come; real-time safety limit 10 s. */
+    /**
+     * The request timeout of the tests where the stub answers too late: long enough that a request
+     * always reaches the stub before it, on a loaded machine too.
+     */
+    private static final Duration SLOW_TIMEOUT = Duration.ofSeconds(1);
+    /** The stub's delay in those tests: far past {@link #SLOW_TIMEOUT}. */
+    private static final int SLOWER_THAN_TIMEOUT_MILLIS = 6_000;
+
     private <T> T drive(CompletableFuture<T> f) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
@@ -132,6 +140,18 @@ class GraphWhatsAppClientTest {
             }
         }
         throw new TimeoutException("future did not complete");
+    }
+
+    /**
+     * Waits until the stub has recorded {@code n} POSTs: a request the client gave up on may still be
+     * on its way to the stub when the failure is reported.
+     */
+    private void awaitPosts(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (wm.countRequestsMatching(postRequestedFor(urlEqualTo(PATH)).build()).getCount() < n
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
     }
 
     private static Throwable failure(CompletableFuture<?> f) throws InterruptedException, TimeoutException {
@@ -674,8 +694,8 @@ class GraphWhatsAppClientTest {
     @Test
     void aResponsePastTheTimeoutIsSentAgainAtMostOnceAndReportedAsAmbiguous() throws Exception {
         client.close();
-        client = clientBuilder().requestTimeout(Duration.ofMillis(300)).build();
-        wm.stubFor(post(PATH).willReturn(okJson(OK).withFixedDelay(1_500)));
+        client = clientBuilder().requestTimeout(SLOW_TIMEOUT).build();
+        wm.stubFor(post(PATH).willReturn(okJson(OK).withFixedDelay(SLOWER_THAN_TIMEOUT_MILLIS)));
         CompletableFuture<SendResult> f = client.sendText(PNID, waId("15555550123"), "hi", null, "outbox-7");
         Thread pump = new Thread(() -> {
             try {
@@ -689,6 +709,7 @@ class GraphWhatsAppClientTest {
         pump.join(10_000);
         assertThat(e.isNetworkError()).isTrue();
         assertThat(e.getCause()).isInstanceOf(java.net.http.HttpTimeoutException.class);
+        awaitPosts(2);
         wm.verify(2, postRequestedFor(urlEqualTo(PATH)));
         assertThat(ambiguous()).singleElement().satisfies(a -> {
             assertThat(a.retried()).isTrue();
@@ -701,9 +722,9 @@ class GraphWhatsAppClientTest {
     @Test
     void aTimeoutThenAnAnswerDeliversAndStillReportsTheAmbiguity() throws Exception {
         client.close();
-        client = clientBuilder().requestTimeout(Duration.ofMillis(300)).build();
+        client = clientBuilder().requestTimeout(SLOW_TIMEOUT).build();
         wm.stubFor(post(PATH).inScenario("slow").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(okJson(OK).withFixedDelay(1_500)).willSetStateTo("fast"));
+                .willReturn(okJson(OK).withFixedDelay(SLOWER_THAN_TIMEOUT_MILLIS)).willSetStateTo("fast"));
         wm.stubFor(post(PATH).inScenario("slow").whenScenarioStateIs("fast").willReturn(okJson(OK)));
         assertThat(drive(client.send(PNID, waId("15555550123"), TextMessage.of("hi"))).messageIds()).hasSize(1);
         wm.verify(2, postRequestedFor(urlEqualTo(PATH)));
@@ -716,8 +737,8 @@ class GraphWhatsAppClientTest {
     @Test
     void aReadReceiptPastTheTimeoutIsRetriedFreelyBecauseItIsIdempotent() throws Exception {
         client.close();
-        client = clientBuilder().requestTimeout(Duration.ofMillis(200)).maxAttempts(3).build();
-        wm.stubFor(post(PATH).willReturn(okJson("{\"success\":true}").withFixedDelay(1_000)));
+        client = clientBuilder().requestTimeout(SLOW_TIMEOUT).maxAttempts(3).build();
+        wm.stubFor(post(PATH).willReturn(okJson("{\"success\":true}").withFixedDelay(SLOWER_THAN_TIMEOUT_MILLIS)));
         CompletableFuture<Void> f = client.markRead(PNID, "wamid.IN1", false);
         Thread pump = new Thread(() -> {
             try {
@@ -729,6 +750,7 @@ class GraphWhatsAppClientTest {
         pump.start();
         assertThat(failure(f)).isInstanceOf(WhatsAppApiException.class);
         pump.join(10_000);
+        awaitPosts(3);
         wm.verify(3, postRequestedFor(urlEqualTo(PATH)));
         assertThat(ambiguous()).isEmpty();
     }
