@@ -42,7 +42,6 @@ JAVA_OPTS="${JAVA_OPTS:--Xmx512m}"
 SDK_OPTS="${SDK_OPTS:-}"
 PORT="${PORT:-18096}"
 SERVERS="${SERVERS:-insert sdk-durable}"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 STAMP="$(date -u +%Y%m%d-%H%M%S)"
 OUT="$HARNESS/results/durable-$STAMP"
 
@@ -51,18 +50,9 @@ OUT="$HARNESS/results/durable-$STAMP"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 mkdir -p "$OUT"
 
-CP_FILE="$ROOT/whatsapp-ai-servlet/target/bench-classpath.txt"
-if [[ "${SKIP_BUILD:-0}" != 1 || ! -s "$CP_FILE" ]]; then
-  echo "building the bench server and its classpath"
-  (cd "$ROOT" && ./mvnw -B -q -Pbench -pl whatsapp-ai-servlet -am -DskipTests test-compile \
-      dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE")
-fi
-SDK_CP="$ROOT/whatsapp-ai-servlet/target/test-classes:$ROOT/whatsapp-ai-servlet/target/classes:$(cat "$CP_FILE")"
-if [[ ! -d "$HARNESS/java/anchors/target/lib" ]]; then
-  echo "building the harness's anchors"
-  "$ROOT/mvnw" -B -q -f "$HARNESS/java/pom.xml" -pl anchors package -DskipTests
-fi
-ANCHOR_CP="$HARNESS/java/anchors/target/classes:$HARNESS/java/anchors/target/lib/*"
+# shellcheck source=bench-lib.sh
+source "$ROOT/whatsapp-ai-servlet/src/bench/bench-lib.sh"
+build_sdk_server
 
 # ---- data: (WARMUP_CALLS + RUNS) chunks of CHUNK fresh deliveries ---------------------------------
 CALLS=$((WARMUP_CALLS + RUNS))
@@ -98,16 +88,6 @@ db_ticks() {  # the postmaster and its children (backends, WAL writer, checkpoin
   echo "$sum"
 }
 
-SERVER_PID=""
-stop_server() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-  fi
-}
-trap stop_server EXIT INT TERM
-
 wrk_call() {  # $1 seconds, $2 chunk index; prints the BENCH_RESULT json
   timeout $(( $1 + 120 )) wrk -t 1 -c "$CONNS" -d "${1}s" --timeout 5s -s "$HARNESS/load/webhook.lua" \
       "http://127.0.0.1:$PORT" -- "$(printf '%s/part%02d.tsv' "$CHUNKS" "$2")" 1 /webhook/whatsapp 0 \
@@ -118,11 +98,7 @@ measure() {  # $1 label, $2 round, then the server's java arguments
   local label="$1" round="$2"; shift 2
   local log="$OUT/server-$label-r$round.log" load
   load="$(cut -d' ' -f1-3 /proc/loadavg)"
-  # shellcheck disable=SC2086
-  "$JAVA" $JAVA_OPTS "$@" "$PORT" >"$log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 600); do grep -q '^READY' "$log" 2>/dev/null && break; sleep 0.1; done
-  grep -q '^READY' "$log" || { cat "$log"; exit 1; }
+  start_server "$log" "$@"
   local call=0 w
   for ((i = 0; i < WARMUP_CALLS; i++)); do
     w="$(wrk_call 10 $call)"; call=$((call + 1))
@@ -151,13 +127,9 @@ PY
   sleep 3
 }
 
-{
-  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  host: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "java: $("$JAVA" -version 2>&1 | head -1)  opts: $JAVA_OPTS  sdk: $SDK_OPTS"
-  echo "postgresql: $(psql "postgresql://postgres@127.0.0.1:$DB_PORT/postgres" -Atc 'show server_version' 2>/dev/null || echo '?') on port $DB_PORT"
-  echo "wrk: 1 thread, $CONNS connections, $WARMUP_CALLS x 10 s warm-up, $RUNS x ${DURATION} s measured, $CHUNK fresh deliveries per call"
-  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo ' (modified)')"
-} | tee "$OUT/meta.txt"
+print_meta "sdk: $SDK_OPTS" \
+    "postgresql: $(psql "postgresql://postgres@127.0.0.1:$DB_PORT/postgres" -Atc 'show server_version' 2>/dev/null || echo '?') on port $DB_PORT" \
+    "wrk: 1 thread, $CONNS connections, $WARMUP_CALLS x 10 s warm-up, $RUNS x ${DURATION} s measured, $CHUNK fresh deliveries per call"
 
 for ((round = 1; round <= ROUNDS; round++)); do
   for label in $SERVERS; do

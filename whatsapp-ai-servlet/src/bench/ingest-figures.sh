@@ -9,10 +9,9 @@
 # see "The load harness" in docs/performance/ingest.md). Env: ROUNDS=2 (LIMIT, SDK pairs), RUNS=2 (measured runs per server),
 # WARMUP=20 (s), JAVA_OPTS=-Xmx512m (both servers), PORT=18095.
 #
-# Both servers are started from this script, in the same session as wrk. Never start one with
-# setsid or from another terminal: Linux's autogroup scheduler then shares the CPU between
-# sessions instead of threads, and wrk's figures stop meaning anything (a server measured that way
-# showed a p99 of 14 ms and more requests per second than wrk's latencies allow).
+# Both servers are started from this script, in the same session as wrk (bench-lib.sh says why:
+# a server measured from another session once showed a p99 of 14 ms and more requests per second
+# than wrk's latencies allow). SKIP_BUILD=1 reuses the last build.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
@@ -22,7 +21,6 @@ RUNS="${RUNS:-2}"
 WARMUP="${WARMUP:-20}"
 JAVA_OPTS="${JAVA_OPTS:--Xmx512m}"
 PORT="${PORT:-18095}"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 STAMP="$(date -u +%Y%m%d-%H%M%S)"
 OUT="$HARNESS/results/ingest-$STAMP"
 
@@ -30,50 +28,24 @@ OUT="$HARNESS/results/ingest-$STAMP"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 mkdir -p "$OUT"
 
-echo "building the bench server and its classpath"
-CP_FILE="$ROOT/whatsapp-ai-servlet/target/bench-classpath.txt"
-(cd "$ROOT" && ./mvnw -B -q -Pbench -pl whatsapp-ai-servlet -am -DskipTests test-compile \
-    dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE")
-SDK_CP="$ROOT/whatsapp-ai-servlet/target/test-classes:$ROOT/whatsapp-ai-servlet/target/classes:$(cat "$CP_FILE")"
-if [[ ! -d "$HARNESS/java/anchors/target/lib" ]]; then
-  echo "building the harness's anchors"
-  "$ROOT/mvnw" -B -q -f "$HARNESS/java/pom.xml" -pl anchors package -DskipTests
-fi
+# shellcheck source=bench-lib.sh
+source "$ROOT/whatsapp-ai-servlet/src/bench/bench-lib.sh"
+build_sdk_server
 [[ -s "$HARNESS/data/wa-deliveries.tsv" ]] || (cd "$HARNESS" && python3 gen/gen_payloads.py)
-
-SERVER_PID=""
-stop_server() {
-  if [[ -n "$SERVER_PID" ]]; then
-    kill "$SERVER_PID" 2>/dev/null || true
-    wait "$SERVER_PID" 2>/dev/null || true
-    SERVER_PID=""
-  fi
-}
-trap stop_server EXIT INT TERM
 
 measure() {  # $1 label, $2 round, then the server's java arguments
   local label="$1" round="$2"; shift 2
-  local log="$OUT/server-$label-r$round.log"
-  # shellcheck disable=SC2086
-  "$JAVA" $JAVA_OPTS "$@" "$PORT" >"$log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 300); do grep -q '^READY' "$log" 2>/dev/null && break; sleep 0.1; done
-  grep -q '^READY' "$log" || { cat "$log"; exit 1; }
+  start_server "$OUT/server-$label-r$round.log" "$@"
   (cd "$HARNESS" && SERVER_PID="$SERVER_PID" ROUND="$round" RUNS="$RUNS" WARMUP="$WARMUP" OUT="$OUT/load.jsonl" \
       ./load.sh "$PORT" "$label" 2>&1 | grep -E 'run [0-9]|sanity|SUMMARY')
   stop_server
   sleep 2
 }
 
-{
-  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  host: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, load $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "java: $("$JAVA" -version 2>&1 | head -1)  opts: $JAVA_OPTS"
-  echo "commit: $(git -C "$ROOT" rev-parse --short HEAD)$(git -C "$ROOT" diff --quiet || echo ' (modified)')"
-} | tee "$OUT/meta.txt"
+print_meta
 
 for ((round = 1; round <= ROUNDS; round++)); do
-  measure limit "$round" -cp "$HARNESS/java/anchors/target/classes:$HARNESS/java/anchors/target/lib/*" \
-      bench.anchor.AnchorServer limit
+  measure limit "$round" -cp "$ANCHOR_CP" bench.anchor.AnchorServer limit
   measure sdk "$round" -cp "$SDK_CP" io.github.whatsappai.servlet.bench.BenchServer
 done
 
