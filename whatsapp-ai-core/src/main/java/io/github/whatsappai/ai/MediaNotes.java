@@ -41,13 +41,24 @@ final class MediaNotes {
         String after = close < 0 ? "" : reply.substring(close + CLOSE.length());
         String answer = (reply.substring(0, open).stripTrailing() + (after.isBlank() ? "" : "\n\n" + after.strip()))
                 .strip();
-        String[] notes = new String[attachments];
+        List<String> out = numbered(block, attachments, MAX_NOTE_CHARS);
+        return new Split(answer, out);
+    }
+
+    /**
+     * The {@code N: text} lines of {@code block} (lines that follow one without a number continue
+     * it; numbers outside 1..{@code count} and their lines are ignored; a repeated number replaces
+     * the earlier text): index 0 is item 1, {@code null} where none was written, each cut at
+     * {@code maxChars}.
+     */
+    static List<String> numbered(String block, int count, int maxChars) {
+        String[] notes = new String[count];
         int current = -1;
         for (String line : block.split("\\R")) {
             Matcher m = LINE.matcher(line);
             if (m.matches()) {
                 int n = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(2));
-                current = n >= 1 && n <= attachments ? n - 1 : -1;
+                current = n >= 1 && n <= count ? n - 1 : -1;
                 if (current >= 0) {
                     notes[current] = m.group(3).strip();
                 }
@@ -56,7 +67,7 @@ final class MediaNotes {
             }
         }
         List<String> out = new ArrayList<>(Arrays.asList(notes));
-        out.replaceAll(n -> n == null || n.isBlank() ? null : PromptAssembler.truncate(n, MAX_NOTE_CHARS));
-        return new Split(answer, out);
+        out.replaceAll(n -> n == null || n.isBlank() ? null : PromptAssembler.truncate(n, maxChars));
+        return out;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 
 /**
  * Reads a 2xx chat-completions answer into an {@link AiReply}, or into the failure it really is:
@@ -40,6 +41,35 @@ final class OpenRouterReplyParser {
      * @throws OpenRouterFailure when the body holds no usable reply (also when only notes came back)
      */
     AiReply parse(int status, byte[] body, String userTurn, int attachments, String model) throws OpenRouterFailure {
+        Completion c = completion(status, body, userTurn, model);
+        MediaNotes.Split split = MediaNotes.split(c.content(), attachments);
+        if (split.answer().isEmpty()) {
+            throw OpenRouterErrors.malformed(status, "with media notes but no answer", null);
+        }
+        return new AiReply(split.answer(), c.model(), c.promptTokens(), c.completionTokens(), c.cost(), split.notes());
+    }
+
+    /**
+     * What a 2xx body holds, before any reading of the text.
+     *
+     * @param content the message text, stripped, never empty
+     * @param model the model that answered, or the one asked when the body names none
+     * @param promptTokens prompt tokens, or -1
+     * @param completionTokens completion tokens, or -1
+     * @param cost the reported cost, or {@code null}
+     * @param finishReason {@code finish_reason}, or empty
+     */
+    record Completion(String content, String model, int promptTokens, int completionTokens, BigDecimal cost,
+                      String finishReason) {
+    }
+
+    /**
+     * The completion in a 2xx body.
+     *
+     * @param model the model asked, reported when the body names none
+     * @throws OpenRouterFailure when the body holds an error or no text
+     */
+    Completion completion(int status, byte[] body, String userTurn, String model) throws OpenRouterFailure {
         JsonNode root;
         try {
             root = json.readTree(body);
@@ -70,16 +100,12 @@ final class OpenRouterReplyParser {
             throw OpenRouterErrors.malformed(status, "with empty content"
                     + (finishReason.isEmpty() ? "" : " (finish_reason \"" + finishReason + "\")"), null);
         }
-        MediaNotes.Split split = MediaNotes.split(content, attachments);
-        if (split.answer().isEmpty()) {
-            throw OpenRouterErrors.malformed(status, "with media notes but no answer", null);
-        }
         String usedModel = root.path("model").asText("");
         JsonNode usage = root.path("usage");
         JsonNode cost = usage.path("cost");
-        return new AiReply(split.answer(), usedModel.isBlank() ? model : usedModel,
+        return new Completion(content, usedModel.isBlank() ? model : usedModel,
                 usage.path("prompt_tokens").asInt(-1), usage.path("completion_tokens").asInt(-1),
-                cost.isNumber() ? cost.decimalValue() : null, split.notes());
+                cost.isNumber() ? cost.decimalValue() : null, finishReason);
     }
 
     /** The message content: a string, or the concatenated text of content parts. */

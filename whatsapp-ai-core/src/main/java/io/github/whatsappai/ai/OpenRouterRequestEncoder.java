@@ -56,31 +56,41 @@ final class OpenRouterRequestEncoder {
         this.requestTimeout = requestTimeout;
     }
 
-    /** The model asked for {@code request}: the media model when it carries media. */
-    String modelFor(AiRequest request) {
-        return request.hasMedia() && mediaModel != null ? mediaModel : model;
+    /** The model asked for a request: the media model when files travel with it. */
+    String modelFor(boolean media) {
+        return media && mediaModel != null ? mediaModel : model;
     }
 
     /**
-     * The JSON body; the same bytes are sent on every attempt. A burst with media goes to the media
-     * model and its fallbacks, its last user message as content parts ({@link MediaParts}). Written
-     * by a streaming generator into a buffer sized for the media, so a file is held once more as
-     * base64 in the body and nowhere else.
+     * The JSON body of an answer; the same bytes are sent on every attempt. A prompt with files
+     * ({@link PromptAssembler.Prompt#media()}) goes to the media model and its fallbacks, its last user
+     * message as content parts ({@link MediaParts}).
      */
     byte[] body(AiRequest request, PromptAssembler.Prompt prompt) {
-        boolean media = request.hasMedia() && mediaModel != null;
+        return body(request, prompt.messages(), prompt.media(), temperature, maxTokens);
+    }
+
+    /**
+     * A JSON body: {@code messages} for the media model and its fallbacks when {@code media}, else
+     * for the text model, with the given temperature and token limit. Written by a streaming
+     * generator into a buffer sized for the files among the messages, so a file is held once more
+     * as base64 in the body and nowhere else.
+     */
+    byte[] body(AiRequest request, List<PromptAssembler.Message> messages, boolean media, double temperature,
+                int maxTokens) {
+        boolean toMediaModel = media && mediaModel != null;
         long estimate = 16_384;
-        for (PromptAssembler.Message message : prompt.messages()) {
+        for (PromptAssembler.Message message : messages) {
             estimate += message.content().length() * 2L;
-        }
-        for (MediaAttachment a : request.media()) {
-            estimate += (a.size() + 2L) / 3 * 4 + 256;
+            for (PromptAssembler.Part part : message.parts()) {
+                estimate += part.media() == null ? part.text().length() * 2L : (part.media().size() + 2L) / 3 * 4 + 256;
+            }
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(estimate, Integer.MAX_VALUE - 16));
         try (JsonGenerator g = json.getFactory().createGenerator(out)) {
             g.writeStartObject();
-            g.writeStringField("model", media ? mediaModel : model);
-            List<String> fallbacks = media ? mediaFallbackModels : fallbackModels;
+            g.writeStringField("model", toMediaModel ? mediaModel : model);
+            List<String> fallbacks = toMediaModel ? mediaFallbackModels : fallbackModels;
             if (!fallbacks.isEmpty()) {
                 g.writeArrayFieldStart("models");
                 for (String fallback : fallbacks) {
@@ -89,7 +99,7 @@ final class OpenRouterRequestEncoder {
                 g.writeEndArray();
             }
             g.writeArrayFieldStart("messages");
-            for (PromptAssembler.Message message : prompt.messages()) {
+            for (PromptAssembler.Message message : messages) {
                 g.writeStartObject();
                 g.writeStringField("role", message.role());
                 if (message.parts().isEmpty()) {

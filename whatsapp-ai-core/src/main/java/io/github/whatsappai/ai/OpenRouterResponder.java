@@ -21,6 +21,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -160,6 +161,7 @@ public final class OpenRouterResponder implements AiResponder {
     private final JsonExchange exchange;
     private final RetryPolicy retry;
     private final Duration maxRetryAfter;
+    private final boolean transcribeVoice;
 
     private OpenRouterResponder(Builder b, OpenRouterSettings settings, String apiKey) {
         ObjectMapper json = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
@@ -175,6 +177,7 @@ public final class OpenRouterResponder implements AiResponder {
         this.maxResponseBytes = b.maxResponseBytes;
         this.clock = b.clock;
         this.maxRetryAfter = b.maxRetryAfter;
+        this.transcribeVoice = b.transcribeVoice;
         Duration requestTimeout = settings.requestTimeout();
         this.prompts = new PromptAssembler(settings.systemPrompt(), b.knowledgeBase, b.passageLimit, b.knowledgeCharBudget);
         this.encoder = new OpenRouterRequestEncoder(json, endpoint, apiKey, model, fallbackModels,
@@ -215,7 +218,9 @@ public final class OpenRouterResponder implements AiResponder {
      * {@inheritDoc}
      *
      * <p>Blocks the calling thread until a reply arrives or the retries end; the waits between
-     * attempts run on the scheduler.
+     * attempts run on the scheduler. A burst with voice messages may take two calls (see the class
+     * description); the reply's {@link AiReply#promptTokens() tokens} and {@link AiReply#cost() cost}
+     * are then the sums over both, and {@link AiReply#model()} is the model that wrote the answer.
      *
      * @throws AiResponderException when no attempt produced a reply, or the circuit is open
      * @throws IllegalArgumentException when the request's user turn is blank
@@ -228,20 +233,117 @@ public final class OpenRouterResponder implements AiResponder {
                     + "OPENROUTER_MEDIA_MODEL (OpenRouterSettings.mediaModel) to a model that reads audio, images and "
                     + "files, or send the burst without media");
         }
-        PromptAssembler.Prompt prompt = prompts.assemble(request);
+        if (request.userTurn().isBlank()) {
+            throw new IllegalArgumentException("AiRequest.userTurn() is blank: there is nothing to answer");
+        }
+        List<Integer> voice = VoiceTranscription.voiceMessages(request);
+        Transcription transcription = !voice.isEmpty() && transcribeVoice && prompts.mayRetrieve()
+                ? transcribe(request, voice) : Transcription.NONE;
+        PromptAssembler.Prompt prompt = prompts.assemble(request, transcription.transcripts());
+        String asked = encoder.modelFor(prompt.media());
         HttpRequest http = encoder.httpRequest(encoder.body(request, prompt));
         String userTurn = request.userTurn();
-        int attachments = request.media().size();
-        String asked = encoder.modelFor(request);
-        CompletableFuture<AiReply> reply = retry.run(n -> attempt(http, userTurn, attachments, asked),
-                OpenRouterResponder::verdict,
-                (n, failure, delay) -> LOG.warn("OpenRouter attempt {}/{} for {} failed ({}); retrying in {} ms",
-                        n, maxAttempts, request.key(), failure.getMessage(), delay.toMillis()));
+        int attachments = prompt.sent().size();
+        AiReply answer = call("answer", request,
+                (status, body) -> parser.parse(status, body, userTurn, attachments, asked), http);
+        LOG.debug("OpenRouter answered {} with {}, {} passage(s), tokens {}/{}", request.key(), answer.model(),
+                prompt.passagesUsed(), answer.promptTokens(), answer.completionTokens());
+        return transcription.mergeInto(answer, prompt, request.media().size());
+    }
+
+    /**
+     * The transcripts of the burst's voice messages, from a call that carries only their audio, or
+     * {@link Transcription#NONE}'s empty list (after a WARN) when the call fails or its answer is not
+     * one transcript per voice message: the answering call then gets the audio, and nothing is lost.
+     */
+    private Transcription transcribe(AiRequest request, List<Integer> voice) {
+        byte[] body = encoder.body(request, VoiceTranscription.messages(request, voice), true, 0.0,
+                VoiceTranscription.maxTokens(voice.size()));
+        OpenRouterReplyParser.Completion completion;
         try {
-            AiReply answer = RetryPolicy.await(reply);
-            LOG.debug("OpenRouter answered {} with {}, {} passage(s), tokens {}/{}", request.key(), answer.model(),
-                    prompt.passagesUsed(), answer.promptTokens(), answer.completionTokens());
-            return answer;
+            completion = call("transcription", request,
+                    (status, reply) -> parser.completion(status, reply, request.userTurn(), mediaModel),
+                    encoder.httpRequest(body));
+        } catch (AiResponderException e) {
+            if (e.getCause() instanceof InterruptedException) {
+                throw e;
+            }
+            LOG.warn("Voice transcription for {} failed ({}); sending the audio with the answer instead, and "
+                    + "retrieval uses the typed text only", request.key(), e.getMessage());
+            return Transcription.NONE;
+        }
+        VoiceTranscription.Reading reading = VoiceTranscription.read(completion.content(),
+                completion.finishReason(), voice.size());
+        if (!reading.usable()) {
+            LOG.warn("Voice transcription for {} by {} was not usable ({}); sending the audio with the answer "
+                    + "instead, and retrieval uses the typed text only", request.key(), completion.model(),
+                    reading.problem());
+            return new Transcription(List.of(), completion);
+        }
+        String[] aligned = new String[request.media().size()];
+        for (int n = 0; n < voice.size(); n++) {
+            aligned[voice.get(n)] = reading.transcripts().get(n);
+        }
+        LOG.debug("OpenRouter transcribed {} voice message(s) for {} with {}, tokens {}/{}", voice.size(),
+                request.key(), completion.model(), completion.promptTokens(), completion.completionTokens());
+        return new Transcription(Arrays.asList(aligned), completion);
+    }
+
+    /**
+     * What the transcription call gave: the transcripts parallel to the media ({@code null} where an
+     * attachment was not transcribed; empty when nothing was) and the call's usage ({@code null}
+     * when no call answered).
+     */
+    private record Transcription(List<String> transcripts, OpenRouterReplyParser.Completion usage) {
+
+        static final Transcription NONE = new Transcription(List.of(), null);
+
+        /**
+         * {@code answer} with the transcription call's tokens and cost added (unknown, -1 or
+         * {@code null}, when either call did not report them) and its notes completed: the
+         * transcript for each voice message, the answering call's note for each file it received.
+         */
+        AiReply mergeInto(AiReply answer, PromptAssembler.Prompt prompt, int attachments) {
+            if (usage == null) {
+                return answer;
+            }
+            List<String> notes = answer.mediaNotes();
+            if (!transcripts.isEmpty()) {
+                String[] all = new String[attachments];
+                for (int i = 0; i < attachments; i++) {
+                    String transcript = transcripts.get(i);
+                    all[i] = transcript == null ? null : PromptAssembler.truncate(transcript, MediaNotes.MAX_NOTE_CHARS);
+                }
+                for (int n = 0; n < prompt.sent().size(); n++) {
+                    all[prompt.sent().get(n)] = answer.mediaNote(n);
+                }
+                notes = Arrays.asList(all);
+            }
+            return new AiReply(answer.text(), answer.model(), sum(answer.promptTokens(), usage.promptTokens()),
+                    sum(answer.completionTokens(), usage.completionTokens()),
+                    answer.cost() == null || usage.cost() == null ? null : answer.cost().add(usage.cost()), notes);
+        }
+
+        private static int sum(int a, int b) {
+            return a < 0 || b < 0 ? -1 : a + b;
+        }
+    }
+
+    /** Reads a 2xx body into what a call returns. */
+    @FunctionalInterface
+    private interface BodyReader<T> {
+        T read(int status, byte[] body) throws OpenRouterFailure;
+    }
+
+    /** Sends {@code http} through the retry layer and waits for what {@code reader} makes of the answer. */
+    private <T> T call(String purpose, AiRequest request, BodyReader<T> reader, HttpRequest http) {
+        String userTurn = request.userTurn();
+        CompletableFuture<T> result = retry.run(n -> attempt(http, userTurn, reader),
+                OpenRouterResponder::verdict,
+                (n, failure, delay) -> LOG.warn("OpenRouter {} attempt {}/{} for {} failed ({}); retrying in {} ms",
+                        purpose, n, maxAttempts, request.key(), failure.getMessage(), delay.toMillis()));
+        try {
+            return RetryPolicy.await(result);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AiResponderException("Interrupted while waiting for OpenRouter", 0, -1, true, e);
@@ -262,8 +364,8 @@ public final class OpenRouterResponder implements AiResponder {
         return mediaModel != null;
     }
 
-    /** One request: the reply, or an {@link OpenRouterFailure}. */
-    private CompletableFuture<AiReply> attempt(HttpRequest http, String userTurn, int attachments, String asked) {
+    /** One request: what {@code reader} reads from the answer, or an {@link OpenRouterFailure}. */
+    private <T> CompletableFuture<T> attempt(HttpRequest http, String userTurn, BodyReader<T> reader) {
         return exchange.send(http, maxResponseBytes).handle((response, error) -> {
             try {
                 if (error != null) {
@@ -272,10 +374,9 @@ public final class OpenRouterResponder implements AiResponder {
                 if (!response.ok()) {
                     throw errors.httpFailure(response, clock.instant(), userTurn);
                 }
-                return CompletableFuture.completedFuture(parser.parse(response.status(), response.body(), userTurn,
-                        attachments, asked));
+                return CompletableFuture.completedFuture(reader.read(response.status(), response.body()));
             } catch (OpenRouterFailure f) {
-                return CompletableFuture.<AiReply>failedFuture(f);
+                return CompletableFuture.<T>failedFuture(f);
             }
         }).thenCompose(f -> f);
     }
@@ -355,6 +456,7 @@ public final class OpenRouterResponder implements AiResponder {
         private int passageLimit = DEFAULT_PASSAGE_LIMIT;
         private int knowledgeCharBudget = DEFAULT_KNOWLEDGE_CHAR_BUDGET;
         private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
+        private boolean transcribeVoice = true;
 
         private Builder() {
         }
@@ -485,6 +587,19 @@ public final class OpenRouterResponder implements AiResponder {
         /** The largest response body read; a larger one fails the attempt without retry. Default 1 MiB. */
         public Builder maxResponseBytes(int maxResponseBytes) {
             this.maxResponseBytes = maxResponseBytes;
+            return this;
+        }
+
+        /**
+         * Whether a burst's voice messages are transcribed by a short call of their own before the
+         * answer, so that knowledge-base retrieval reads what was said (see the class description).
+         * Only done when the knowledge base may hold passages; the audio is then sent once, in that
+         * call, and the answering call gets the transcripts instead. {@code false} sends the audio
+         * with the answer in one call, and retrieval reads the typed text and captions only. Default
+         * {@code true}.
+         */
+        public Builder transcribeVoiceForRetrieval(boolean transcribeVoice) {
+            this.transcribeVoice = transcribeVoice;
             return this;
         }
 

@@ -85,6 +85,15 @@ final class PromptAssembler {
             + "text; for a document, a summary of up to three sentences with its key figures; then a line "
             + MediaNotes.CLOSE + ".";
 
+    /** Opens the line that carries a voice message's transcript in place of its audio. */
+    static final String TRANSCRIPT_LABEL = "[transcript of ";
+
+    /** Appended to the system prompt when voice messages travel as their transcripts. */
+    static final String TRANSCRIPT_RULE = "In the latest user message, a line that starts with "
+            + TRANSCRIPT_LABEL + "voice message] (or audio]) holds what the user said in a voice message, "
+            + "transcribed for you: the audio is not attached and nothing is missing. Treat these words as the "
+            + "user's own, as if typed, and answer in the language spoken.";
+
     /** Longest text of the media turn, attachment labels aside. */
     static final int MAX_MEDIA_TURN_CHARS = 16_000;
 
@@ -109,8 +118,28 @@ final class PromptAssembler {
         }
     }
 
-    /** The messages of one request and how many passages made it into them. */
-    record Prompt(List<Message> messages, int passagesUsed) {
+    /**
+     * The messages of one request, how many passages made it into them, and which of the request's
+     * attachments travel as content parts.
+     *
+     * @param sent indexes into {@link AiRequest#media()} of the attachments sent as parts, in the order
+     *             they are numbered ({@code [attachment 1: …]} is {@code sent.get(0)}); empty when
+     *             the request goes out as text only
+     */
+    record Prompt(List<Message> messages, int passagesUsed, List<Integer> sent) {
+        Prompt {
+            messages = List.copyOf(messages);
+            sent = List.copyOf(sent);
+        }
+
+        /** Whether any file travels with the request, so it needs the media model. */
+        boolean media() {
+            return !sent.isEmpty();
+        }
+    }
+
+    /** The burst's user turn as content parts, and which attachments are among them. */
+    record Turn(List<Part> parts, List<Integer> sent) {
     }
 
     /** A knowledge section and the number of passages in it; the text is empty when there are none. */
@@ -118,85 +147,133 @@ final class PromptAssembler {
     }
 
     /**
-     * Builds the messages for {@code request}.
+     * Builds the messages for {@code request}, every attachment sent as a content part.
      *
      * @throws IllegalArgumentException when the burst's user turn is blank (nothing to answer)
      */
     Prompt assemble(AiRequest request) {
+        return assemble(request, List.of());
+    }
+
+    /**
+     * Builds the messages for {@code request} with voice messages replaced by their transcripts.
+     * {@code transcripts} is empty (nothing transcribed) or runs parallel to {@link AiRequest#media()}:
+     * an attachment with a transcript travels as a {@value #TRANSCRIPT_LABEL}… line of text in its
+     * place, and its words join the retrieval query; one with {@code null} travels as a content part.
+     * When no part is left, the burst goes out as plain text.
+     *
+     * @throws IllegalArgumentException when the burst's user turn is blank (nothing to answer), or
+     *                                  {@code transcripts} is neither empty nor as long as the media
+     */
+    Prompt assemble(AiRequest request, List<String> transcripts) {
         if (request.userTurn().isBlank()) {
             throw new IllegalArgumentException("AiRequest.userTurn() is blank: there is nothing to answer");
         }
-        List<Passage> passages = retrieve(request);
+        if (!transcripts.isEmpty() && transcripts.size() != request.media().size()) {
+            throw new IllegalArgumentException("transcripts must run parallel to the request's media: "
+                    + transcripts.size() + " for " + request.media().size() + " attachment(s)");
+        }
+        List<Passage> passages = retrieve(request, transcripts);
         Knowledge knowledge = knowledgeSection(passages);
         List<Message> messages = new ArrayList<>();
-        String system = knowledge.passages() > 0 ? systemPrompt + "\n\n" + KNOWLEDGE_RULE : systemPrompt;
-        messages.add(new Message("system", request.hasMedia() ? system + "\n\n" + MEDIA_RULE : system));
-        for (ChatTurn turn : request.history()) {
-            if (!turn.content().isBlank()) {
-                messages.add(new Message(turn.role().wireName(), neutralise(turn.content())));
+        boolean transcribed = transcripts.stream().anyMatch(Objects::nonNull);
+        Turn turn = request.hasMedia() ? mediaTurn(request, transcripts) : null;
+        boolean media = turn != null && !turn.sent().isEmpty();
+        StringBuilder system = new StringBuilder(systemPrompt);
+        if (knowledge.passages() > 0) {
+            system.append("\n\n").append(KNOWLEDGE_RULE);
+        }
+        if (media) {
+            system.append("\n\n").append(MEDIA_RULE);
+        }
+        if (transcribed) {
+            system.append("\n\n").append(TRANSCRIPT_RULE);
+        }
+        messages.add(new Message("system", system.toString()));
+        for (ChatTurn past : request.history()) {
+            if (!past.content().isBlank()) {
+                messages.add(new Message(past.role().wireName(), neutralise(past.content())));
             }
         }
         if (knowledge.passages() > 0) {
             messages.add(new Message("user", knowledge.text()));
         }
-        if (request.hasMedia()) {
-            messages.add(new Message("user", neutralise(request.userTurn()), mediaTurn(request)));
+        if (media) {
+            messages.add(new Message("user", neutralise(request.userTurn()), turn.parts()));
+        } else if (turn != null) {
+            // every file went as its transcript: the parts are one text
+            StringBuilder text = new StringBuilder();
+            for (Part part : turn.parts()) {
+                appendLine(text, part.text());
+            }
+            messages.add(new Message("user", text.toString()));
         } else {
             messages.add(new Message("user", neutralise(request.userTurn())));
         }
-        return new Prompt(List.copyOf(messages), knowledge.passages());
+        return new Prompt(messages, knowledge.passages(), media ? turn.sent() : List.of());
     }
 
     /**
      * The burst as content parts, in message order: each message's text or description, and after a
      * message that carried a downloaded file, the line {@code [attachment N: …]} and the file
-     * itself. Adjacent texts are joined into one part.
+     * itself, or, for a voice message with a transcript in {@code transcripts} (empty, or parallel to
+     * the media), the line {@value #TRANSCRIPT_LABEL}{@code voice message] …} with the words in
+     * place of the file. Adjacent texts are joined into one part.
      */
-    static List<Part> mediaTurn(AiRequest request) {
+    static Turn mediaTurn(AiRequest request, List<String> transcripts) {
         List<Part> parts = new ArrayList<>();
+        List<Integer> sent = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         int chars = 0;
-        int number = 0;
-        List<MediaAttachment> pending = new ArrayList<>(request.media());
+        List<MediaAttachment> media = request.media();
+        boolean[] placed = new boolean[media.size()];
         for (InboundMessage m : request.messages()) {
-            List<MediaAttachment> own = new ArrayList<>();
-            for (MediaAttachment a : pending) {
-                if (Objects.equals(a.messageId(), m.id())) {
-                    own.add(a);
+            boolean own = false;
+            for (int i = 0; i < media.size(); i++) {
+                if (!placed[i] && Objects.equals(media.get(i).messageId(), m.id())) {
+                    placed[i] = true;
+                    own = true;
+                    place(i, request, transcripts, parts, sent, text);
                 }
             }
-            pending.removeAll(own);
-            if (own.isEmpty()) {
-                String line = m.content() instanceof TextContent t ? (t.body() == null ? "" : t.body())
-                        : m.content().describe();
-                if (line == null || line.isBlank() || chars >= MAX_MEDIA_TURN_CHARS) {
-                    continue;
-                }
-                line = truncate(line, MAX_MEDIA_TURN_CHARS - chars);
-                chars += line.length();
-                appendLine(text, neutralise(line));
+            if (own) {
                 continue;
             }
-            for (MediaAttachment a : own) {
-                number++;
-                appendLine(text, neutralise("[attachment " + number + ": " + a.label() + "]"));
-                parts.add(Part.text(text.toString()));
-                text.setLength(0);
-                parts.add(Part.media(a));
+            String line = m.content() instanceof TextContent t ? (t.body() == null ? "" : t.body())
+                    : m.content().describe();
+            if (line == null || line.isBlank() || chars >= MAX_MEDIA_TURN_CHARS) {
+                continue;
             }
+            line = truncate(line, MAX_MEDIA_TURN_CHARS - chars);
+            chars += line.length();
+            appendLine(text, neutralise(line));
         }
-        for (MediaAttachment a : pending) {
-            // an attachment whose message is not in the burst still reaches the model, after the rest
-            number++;
-            appendLine(text, neutralise("[attachment " + number + ": " + a.label() + "]"));
-            parts.add(Part.text(text.toString()));
-            text.setLength(0);
-            parts.add(Part.media(a));
+        for (int i = 0; i < media.size(); i++) {
+            if (!placed[i]) {
+                // an attachment whose message is not in the burst still reaches the model, after the rest
+                place(i, request, transcripts, parts, sent, text);
+            }
         }
         if (text.length() > 0) {
             parts.add(Part.text(text.toString()));
         }
-        return List.copyOf(parts);
+        return new Turn(List.copyOf(parts), List.copyOf(sent));
+    }
+
+    /** Writes attachment {@code i}: its transcript as a line of text, or its label line and the file. */
+    private static void place(int i, AiRequest request, List<String> transcripts, List<Part> parts,
+                              List<Integer> sent, StringBuilder text) {
+        MediaAttachment a = request.media().get(i);
+        String transcript = transcripts.isEmpty() ? null : transcripts.get(i);
+        if (transcript != null) {
+            appendLine(text, neutralise(TRANSCRIPT_LABEL + a.label() + "] " + transcript.replaceAll("\\s+", " ").strip()));
+            return;
+        }
+        sent.add(i);
+        appendLine(text, neutralise("[attachment " + sent.size() + ": " + a.label() + "]"));
+        parts.add(Part.text(text.toString()));
+        text.setLength(0);
+        parts.add(Part.media(a));
     }
 
     private static void appendLine(StringBuilder text, String line) {
@@ -212,7 +289,22 @@ final class PromptAssembler {
      * {@value #MAX_QUERY_CHARS} characters.
      */
     static String retrievalQuery(AiRequest request) {
+        return retrievalQuery(request, List.of());
+    }
+
+    /**
+     * The text handed to the knowledge base: the burst's user turn (typed text and captions), then
+     * the transcripts of its voice messages in order (none when {@code transcripts} is empty), then
+     * the latest user turn of the history (a follow-up such as "and on Sundays?" needs its
+     * predecessor), capped at {@value #MAX_QUERY_CHARS} characters.
+     */
+    static String retrievalQuery(AiRequest request, List<String> transcripts) {
         StringBuilder query = new StringBuilder(request.userTurn().strip());
+        for (String transcript : transcripts) {
+            if (transcript != null && !transcript.isBlank()) {
+                query.append('\n').append(transcript.strip());
+            }
+        }
         List<ChatTurn> history = request.history();
         for (int i = history.size() - 1; i >= 0; i--) {
             ChatTurn turn = history.get(i);
@@ -224,12 +316,20 @@ final class PromptAssembler {
         return truncate(query.toString(), MAX_QUERY_CHARS);
     }
 
-    private List<Passage> retrieve(AiRequest request) {
+    /**
+     * Whether a prompt may hold passages: retrieval is enabled and the knowledge base is not
+     * {@linkplain KnowledgeBase#isEmpty() known to be empty}.
+     */
+    boolean mayRetrieve() {
+        return passageLimit > 0 && charBudget > 0 && !knowledgeBase.isEmpty();
+    }
+
+    private List<Passage> retrieve(AiRequest request, List<String> transcripts) {
         if (passageLimit == 0 || charBudget == 0) {
             return List.of();
         }
         try {
-            List<Passage> found = knowledgeBase.searchWithinBudget(retrievalQuery(request), charBudget);
+            List<Passage> found = knowledgeBase.searchWithinBudget(retrievalQuery(request, transcripts), charBudget);
             return found == null ? List.of() : found;
         } catch (RuntimeException e) {
             // A broken knowledge base must not cost the user their answer; the model answers without it.

@@ -47,8 +47,31 @@ public interface KnowledgeBase {
         return out;
     }
 
-    /** A knowledge base with nothing in it. */
+    /**
+     * Whether a search is sure to find nothing now (nothing is loaded), so a responder can skip work
+     * done only for retrieval. Default {@code false}: the knowledge base may find something.
+     */
+    default boolean isEmpty() {
+        return false;
+    }
+
+    /** A knowledge base with nothing in it; {@link #isEmpty()} is {@code true}. */
     static KnowledgeBase empty() {
-        return (query, limit) -> List.of();
+        return new KnowledgeBase() {
+            @Override
+            public List<Passage> search(String query, int limit) {
+                return List.of();
+            }
+
+            @Override
+            public boolean isEmpty() {
+                return true;
+            }
+
+            @Override
+            public String toString() {
+                return "KnowledgeBase.empty()";
+            }
+        };
     }
 }

@@ -347,6 +347,12 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
         return snapshot.stats().documents() > 0;
     }
 
+    /** {@code true} while no passage is loaded (before the first load, or when every source is empty). */
+    @Override
+    public boolean isEmpty() {
+        return snapshot.stats().passages() == 0;
+    }
+
     /** What is loaded now. */
     public Stats stats() {
         return snapshot.stats();
