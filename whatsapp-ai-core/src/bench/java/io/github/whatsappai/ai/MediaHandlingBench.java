@@ -47,8 +47,10 @@ import java.util.concurrent.TimeUnit;
  * collector's checks and retry wrapper around an in-memory media source (no network), the type
  * check by magic bytes, the prompt with its content parts, the JSON body with the base64 file, the
  * notes cut from the reply, and the chat-log and history texts. One voice note of {@code mb} MiB.
- * A {@code main} mode measures the heap one burst holds at its two high points (files read; files
- * and request body while the AI call is in flight).
+ * With {@code transcribe}, the two-call path of a responder with a knowledge base instead (see
+ * {@link OpenRouterResponder}). A {@code main} mode measures the heap one burst holds at its two high
+ * points (files read; files and request body while the AI call is in flight); a second argument
+ * {@code transcribe} measures the transcription request in flight instead.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -61,10 +63,20 @@ public class MediaHandlingBench {
     private static final String REPLY = "Kami buka jam 8 pagi hari Sabtu.\n<media-notes>\n1: Halo, jam berapa buka "
             + "hari Sabtu?\n</media-notes>";
 
+    private static final String ANSWER = "Kami buka jam 8 pagi hari Sabtu.";
+
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     @Param({"1"})
     public int mb;
+
+    /**
+     * Whether the burst takes the two-call path of a responder with a knowledge base: the
+     * transcription request (the audio), its answer read, then the answering request with the
+     * transcript in place of the audio, and the two replies merged.
+     */
+    @Param({"false", "true"})
+    public boolean transcribe;
 
     private MediaReader reader;
     private List<InboundMessage> messages;
@@ -124,21 +136,47 @@ public class MediaHandlingBench {
     @Benchmark
     public Object burst() {
         ops++;
-        return handle(reader, messages, prompts, encoder);
+        return handle(reader, messages, prompts, encoder, transcribe);
     }
 
-    /** Everything the worker does for the burst's media, the download and the AI call replaced by constants. */
+    /** Everything the worker does for the burst's media, the download and the AI calls replaced by constants. */
     static Object handle(MediaReader reader, List<InboundMessage> messages, PromptAssembler prompts,
-                         OpenRouterRequestEncoder encoder) {
+                         OpenRouterRequestEncoder encoder, boolean transcribe) {
         MediaReader.BurstMedia media = reader.read(messages, "user-1", true);
         AiRequest request = new AiRequest(new ConversationKey("106540352242922", "6281234567890"), "user-1",
                 "session-1", List.of(), messages, "[voice message]", media.attachments());
-        byte[] body = encoder.body(request, prompts.assemble(request));
-        MediaNotes.Split split = MediaNotes.split(REPLY, media.attachments().size());
-        AiReply reply = new AiReply(split.answer(), "media/model", 1000, 50, null, split.notes());
+        AiReply reply;
+        int bodies;
+        if (transcribe) {
+            List<Integer> voice = VoiceTranscription.voiceMessages(request);
+            byte[] first = encoder.body(request, VoiceTranscription.messages(request, voice), true, 0.0,
+                    VoiceTranscription.maxTokens(voice.size()));
+            VoiceTranscription.Reading reading = VoiceTranscription.read(transcripts(voice.size()), "stop", voice.size());
+            VoiceTranscription.Outcome outcome = VoiceTranscription.Outcome.of(request, voice, reading.transcripts(),
+                    new OpenRouterReplyParser.Completion("", "media/model", 900, 20, null, "stop"));
+            PromptAssembler.Prompt prompt = prompts.assemble(request, outcome.transcripts());
+            byte[] second = encoder.body(request, prompt);
+            reply = outcome.mergeInto(new AiReply(ANSWER, "text/model", 1000, 50, null), prompt,
+                    media.attachments().size());
+            bodies = first.length + second.length;
+        } else {
+            byte[] body = encoder.body(request, prompts.assemble(request));
+            MediaNotes.Split split = MediaNotes.split(REPLY, media.attachments().size());
+            reply = new AiReply(split.answer(), "media/model", 1000, 50, null, split.notes());
+            bodies = body.length;
+        }
         String history = media.historyTurn(reply, 16_000);
         String logged = media.describe(messages.get(0), reply);
-        return body.length + history.length() + logged.length() + media.withNotice(reply.text()).length();
+        return bodies + history.length() + logged.length() + media.withNotice(reply.text()).length();
+    }
+
+    /** The transcription answer for {@code count} voice notes. */
+    private static String transcripts(int count) {
+        StringBuilder sb = new StringBuilder(VoiceTranscription.OPEN).append('\n');
+        for (int i = 1; i <= count; i++) {
+            sb.append(i).append(": Halo, jam berapa buka hari Sabtu?\n");
+        }
+        return sb.append(VoiceTranscription.CLOSE).toString();
     }
 
     /**
@@ -148,17 +186,23 @@ public class MediaHandlingBench {
     public static void main(String[] args) throws Exception {
         MediaHandlingBench bench = new MediaHandlingBench();
         bench.mb = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        bench.transcribe = args.length > 1 && args[1].equals("transcribe");
         bench.copyOnDownload = true;
         bench.setUp();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        handle(bench.reader, bench.messages, bench.prompts, bench.encoder);  // warm the classes
+        handle(bench.reader, bench.messages, bench.prompts, bench.encoder, bench.transcribe);  // warm the classes
         long base = used(memory);
         long peak = 0;
         MediaReader.BurstMedia media = bench.reader.read(bench.messages, "user-1", true);
         long read = used(memory) - base;
         AiRequest request = new AiRequest(new ConversationKey("106540352242922", "6281234567890"), "user-1",
                 "session-1", List.of(), bench.messages, "[voice message]", media.attachments());
-        byte[] body = bench.encoder.body(request, bench.prompts.assemble(request));
+        // the request in flight: the transcription request when the burst is transcribed (it holds the audio;
+        // the answering request after it holds text), else the one request with the audio
+        byte[] body = bench.transcribe
+                ? bench.encoder.body(request, VoiceTranscription.messages(request, VoiceTranscription.voiceMessages(request)),
+                        true, 0.0, 8_192)
+                : bench.encoder.body(request, bench.prompts.assemble(request));
         long inFlight = used(memory) - base;
         long files = media.attachments().stream().mapToLong(a -> a.size()).sum();
         System.out.printf("files %d bytes in %d attachment(s); held with files read: %d bytes; with the request body"

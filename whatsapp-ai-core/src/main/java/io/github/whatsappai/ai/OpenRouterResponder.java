@@ -21,7 +21,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -60,13 +59,34 @@ import java.util.random.RandomGenerator;
  *       authority, filling {@link Builder#knowledgeCharBudget(int)} characters of passage text
  *       through {@link KnowledgeBase#searchWithinBudget}; then the burst as one user
  *       turn ({@link AiRequest#userTurn()}). Neither user nor passage text is placed in a system message. The
- *       retrieval query is the burst's user turn plus the latest user turn of the history.</li>
+ *       retrieval query is the burst's user turn, then the transcripts of its voice messages (see below),
+ *       then the latest user turn of the history.</li>
  *   <li>A burst with media ({@link AiRequest#media()}) goes to the media model and its fallbacks
  *       ({@link OpenRouterSettings#mediaModel()}); its last user message is a list of content parts in
  *       message order: text, {@code input_audio} (base64 and a format such as {@code ogg}),
  *       {@code image_url} (a data URL) and {@code file} (a PDF as a data URL). The system prompt then
  *       asks for a notes block after the answer (a transcript or description per attachment), which
  *       is cut from the reply into {@link AiReply#mediaNotes()}. Text-only bursts keep the text model.</li>
+ *   <li>Voice messages are transcribed first ({@link Builder#transcribeVoiceForRetrieval(boolean)}, on by
+ *       default) when the burst holds audio and the knowledge base may hold passages (retrieval is
+ *       enabled and the knowledge base is not {@linkplain KnowledgeBase#isEmpty() empty}), so that
+ *       retrieval reads what was said. A first, short request to the media model and its fallbacks
+ *       carries only a fixed instruction (as its system message) and the audio files as
+ *       {@code input_audio} parts, each after a {@code Voice message N:} label: no history, no passages,
+ *       not the operator's prompt; {@code temperature} 0, {@code max_completion_tokens} 2,048 per voice
+ *       message and at most 8,192. The model answers one {@code N: transcript} line per voice message
+ *       between {@code <transcripts>} markers. The answering request then has each voice message as a
+ *       line {@code [transcript of voice message] …} of the user turn, in message order and defused like
+ *       all user text, while images and documents stay content parts: every file is sent once. With no
+ *       file left the answering request goes to the text model. The reply's
+ *       {@link AiReply#mediaNotes() notes} are the transcripts for voice messages and the answering
+ *       model's notes for the other files; its tokens and cost are the sums over both requests (unknown
+ *       when either request did not report them); its model is the one that wrote the answer. When the
+ *       transcription fails (its retries end, or the circuit is open) or its answer is not one
+ *       transcript per voice message (a refusal, a missing line, an answer cut at the token limit), a
+ *       WARN is logged and the burst goes out as one request with the audio as above; retrieval then
+ *       reads the typed text and captions only. A transcription that answered but was not usable still
+ *       counts in the tokens and cost.</li>
  *   <li>{@code max_completion_tokens} carries the token limit: OpenRouter's API reference marks
  *       {@code max_tokens} deprecated in its favour. Values below 16 are raised to 16, the minimum
  *       some providers enforce.</li>
@@ -237,15 +257,13 @@ public final class OpenRouterResponder implements AiResponder {
             throw new IllegalArgumentException("AiRequest.userTurn() is blank: there is nothing to answer");
         }
         List<Integer> voice = VoiceTranscription.voiceMessages(request);
-        Transcription transcription = !voice.isEmpty() && transcribeVoice && prompts.mayRetrieve()
-                ? transcribe(request, voice) : Transcription.NONE;
+        VoiceTranscription.Outcome transcription = !voice.isEmpty() && transcribeVoice && prompts.mayRetrieve()
+                ? transcribe(request, voice) : VoiceTranscription.Outcome.NONE;
         PromptAssembler.Prompt prompt = prompts.assemble(request, transcription.transcripts());
         String asked = encoder.modelFor(prompt.media());
         HttpRequest http = encoder.httpRequest(encoder.body(request, prompt));
-        String userTurn = request.userTurn();
-        int attachments = prompt.sent().size();
         AiReply answer = call("answer", request,
-                (status, body) -> parser.parse(status, body, userTurn, attachments, asked), http);
+                (status, body) -> parser.parse(status, body, request.userTurn(), prompt.sent().size(), asked), http);
         LOG.debug("OpenRouter answered {} with {}, {} passage(s), tokens {}/{}", request.key(), answer.model(),
                 prompt.passagesUsed(), answer.promptTokens(), answer.completionTokens());
         return transcription.mergeInto(answer, prompt, request.media().size());
@@ -253,10 +271,11 @@ public final class OpenRouterResponder implements AiResponder {
 
     /**
      * The transcripts of the burst's voice messages, from a call that carries only their audio, or
-     * {@link Transcription#NONE}'s empty list (after a WARN) when the call fails or its answer is not
+     * no transcripts (after a WARN that quotes no user text) when the call fails or its answer is not
      * one transcript per voice message: the answering call then gets the audio, and nothing is lost.
+     * An interrupt is not a failure of the call: it ends the reply.
      */
-    private Transcription transcribe(AiRequest request, List<Integer> voice) {
+    private VoiceTranscription.Outcome transcribe(AiRequest request, List<Integer> voice) {
         byte[] body = encoder.body(request, VoiceTranscription.messages(request, voice), true, 0.0,
                 VoiceTranscription.maxTokens(voice.size()));
         OpenRouterReplyParser.Completion completion;
@@ -270,7 +289,7 @@ public final class OpenRouterResponder implements AiResponder {
             }
             LOG.warn("Voice transcription for {} failed ({}); sending the audio with the answer instead, and "
                     + "retrieval uses the typed text only", request.key(), e.getMessage());
-            return Transcription.NONE;
+            return VoiceTranscription.Outcome.NONE;
         }
         VoiceTranscription.Reading reading = VoiceTranscription.read(completion.content(),
                 completion.finishReason(), voice.size());
@@ -278,55 +297,9 @@ public final class OpenRouterResponder implements AiResponder {
             LOG.warn("Voice transcription for {} by {} was not usable ({}); sending the audio with the answer "
                     + "instead, and retrieval uses the typed text only", request.key(), completion.model(),
                     reading.problem());
-            return new Transcription(List.of(), completion);
+            return new VoiceTranscription.Outcome(List.of(), completion);
         }
-        String[] aligned = new String[request.media().size()];
-        for (int n = 0; n < voice.size(); n++) {
-            aligned[voice.get(n)] = reading.transcripts().get(n);
-        }
-        LOG.debug("OpenRouter transcribed {} voice message(s) for {} with {}, tokens {}/{}", voice.size(),
-                request.key(), completion.model(), completion.promptTokens(), completion.completionTokens());
-        return new Transcription(Arrays.asList(aligned), completion);
-    }
-
-    /**
-     * What the transcription call gave: the transcripts parallel to the media ({@code null} where an
-     * attachment was not transcribed; empty when nothing was) and the call's usage ({@code null}
-     * when no call answered).
-     */
-    private record Transcription(List<String> transcripts, OpenRouterReplyParser.Completion usage) {
-
-        static final Transcription NONE = new Transcription(List.of(), null);
-
-        /**
-         * {@code answer} with the transcription call's tokens and cost added (unknown, -1 or
-         * {@code null}, when either call did not report them) and its notes completed: the
-         * transcript for each voice message, the answering call's note for each file it received.
-         */
-        AiReply mergeInto(AiReply answer, PromptAssembler.Prompt prompt, int attachments) {
-            if (usage == null) {
-                return answer;
-            }
-            List<String> notes = answer.mediaNotes();
-            if (!transcripts.isEmpty()) {
-                String[] all = new String[attachments];
-                for (int i = 0; i < attachments; i++) {
-                    String transcript = transcripts.get(i);
-                    all[i] = transcript == null ? null : PromptAssembler.truncate(transcript, MediaNotes.MAX_NOTE_CHARS);
-                }
-                for (int n = 0; n < prompt.sent().size(); n++) {
-                    all[prompt.sent().get(n)] = answer.mediaNote(n);
-                }
-                notes = Arrays.asList(all);
-            }
-            return new AiReply(answer.text(), answer.model(), sum(answer.promptTokens(), usage.promptTokens()),
-                    sum(answer.completionTokens(), usage.completionTokens()),
-                    answer.cost() == null || usage.cost() == null ? null : answer.cost().add(usage.cost()), notes);
-        }
-
-        private static int sum(int a, int b) {
-            return a < 0 || b < 0 ? -1 : a + b;
-        }
+        return VoiceTranscription.Outcome.of(request, voice, reading.transcripts(), completion);
     }
 
     /** Reads a 2xx body into what a call returns. */

@@ -1,6 +1,7 @@
 package io.github.whatsappai.ai;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -111,5 +112,55 @@ final class VoiceTranscription {
                     + " transcript(s)" + (open < 0 ? " and no " + OPEN + " block" : ""));
         }
         return new Reading(List.copyOf(transcripts), null);
+    }
+
+    /**
+     * What the transcription call gave: the transcripts parallel to the media ({@code null} where an
+     * attachment was not transcribed; empty when nothing was) and the call's usage ({@code null}
+     * when no call answered).
+     */
+    record Outcome(List<String> transcripts, OpenRouterReplyParser.Completion usage) {
+
+        static final Outcome NONE = new Outcome(List.of(), null);
+
+        /** The outcome of a usable answer: {@code transcripts} of the {@code voice} attachments, placed by index. */
+        static Outcome of(AiRequest request, List<Integer> voice, List<String> transcripts,
+                          OpenRouterReplyParser.Completion usage) {
+            String[] aligned = new String[request.media().size()];
+            for (int n = 0; n < voice.size(); n++) {
+                aligned[voice.get(n)] = transcripts.get(n);
+            }
+            return new Outcome(Arrays.asList(aligned), usage);
+        }
+
+        /**
+         * {@code answer} with the transcription call's tokens and cost added (unknown, -1 or
+         * {@code null}, when either call did not report them) and its notes completed: the
+         * transcript for each voice message, the answering call's note for each file it received.
+         */
+        AiReply mergeInto(AiReply answer, PromptAssembler.Prompt prompt, int attachments) {
+            if (usage == null) {
+                return answer;
+            }
+            List<String> notes = answer.mediaNotes();
+            if (!transcripts.isEmpty()) {
+                String[] all = new String[attachments];
+                for (int i = 0; i < attachments; i++) {
+                    String transcript = transcripts.get(i);
+                    all[i] = transcript == null ? null : PromptAssembler.truncate(transcript, MediaNotes.MAX_NOTE_CHARS);
+                }
+                for (int n = 0; n < prompt.sent().size(); n++) {
+                    all[prompt.sent().get(n)] = answer.mediaNote(n);
+                }
+                notes = Arrays.asList(all);
+            }
+            return new AiReply(answer.text(), answer.model(), sum(answer.promptTokens(), usage.promptTokens()),
+                    sum(answer.completionTokens(), usage.completionTokens()),
+                    answer.cost() == null || usage.cost() == null ? null : answer.cost().add(usage.cost()), notes);
+        }
+
+        private static int sum(int a, int b) {
+            return a < 0 || b < 0 ? -1 : a + b;
+        }
     }
 }
