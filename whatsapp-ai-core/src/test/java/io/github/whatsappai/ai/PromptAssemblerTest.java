@@ -123,6 +123,16 @@ class PromptAssemblerTest {
     }
 
     @Test
+    void transcriptsFollowTheUserTurnInTheQueryBeforeTheHistory() {
+        List<ChatTurn> history = List.of(new ChatTurn(ChatTurn.Role.USER, "Halo kak", AT));
+        List<String> transcripts = java.util.Arrays.asList("Jam berapa buka hari Sabtu?", null, " Dan Minggu? ");
+
+        assertThat(PromptAssembler.retrievalQuery(request("Hi\n[voice message]\n[image]\n[voice message]", history),
+                transcripts)).isEqualTo("Hi\n[voice message]\n[image]\n[voice message]\nJam berapa buka hari Sabtu?\n"
+                + "Dan Minggu?\nHalo kak");
+    }
+
+    @Test
     void userTextStaysInUserTurnsAndBlankHistoryTurnsAreSkipped() {
         List<ChatTurn> history = List.of(
                 new ChatTurn(ChatTurn.Role.USER, "first", AT),
