@@ -15,9 +15,13 @@ import java.util.Objects;
  * @param model the model that wrote the reply, or {@code null}
  * @param promptTokens prompt tokens, or -1
  * @param completionTokens completion tokens, or -1
+ * @param historyTurn the user turn the conversation history keeps for this burst when it differs from
+ *                    the burst's own text (media described with the model's transcripts and
+ *                    descriptions), stored with the reply so that a takeover appends it; {@code null}
+ *                    otherwise. Personal data: a store keeps it only while the burst is in flight
  */
 public record BurstProgress(Stage stage, String userId, String sessionId, String reservationId, String replyKind,
-                            String model, int promptTokens, int completionTokens) {
+                            String model, int promptTokens, int completionTokens, String historyTurn) {
 
     /** The steps of a burst, in order. */
     public enum Stage {
@@ -35,14 +39,26 @@ public record BurstProgress(Stage stage, String userId, String sessionId, String
         Objects.requireNonNull(stage, "stage");
     }
 
+    /** Progress without a {@link #historyTurn() history turn} of its own. */
+    public BurstProgress(Stage stage, String userId, String sessionId, String reservationId, String replyKind,
+                         String model, int promptTokens, int completionTokens) {
+        this(stage, userId, sessionId, reservationId, replyKind, model, promptTokens, completionTokens, null);
+    }
+
     /** A fresh burst. */
     public static BurstProgress start() {
-        return new BurstProgress(Stage.NEW, null, null, null, null, null, -1, -1);
+        return new BurstProgress(Stage.NEW, null, null, null, null, null, -1, -1, null);
     }
 
     /** This progress at {@code next}. */
     public BurstProgress at(Stage next) {
         return new BurstProgress(next, userId, sessionId, reservationId, replyKind, model, promptTokens,
-                completionTokens);
+                completionTokens, historyTurn);
+    }
+
+    /** This progress with {@code turn} as the {@link #historyTurn() history turn} ({@code null} for none). */
+    public BurstProgress withHistoryTurn(String turn) {
+        return new BurstProgress(stage, userId, sessionId, reservationId, replyKind, model, promptTokens,
+                completionTokens, turn);
     }
 }

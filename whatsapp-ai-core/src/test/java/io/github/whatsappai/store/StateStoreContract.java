@@ -511,6 +511,25 @@ public abstract class StateStoreContract {
     }
 
     @Test
+    public void theHistoryTurnStoredWithTheReplyReachesATakeoverAndEndsWithTheBurst() {
+        Claim claim = claimWithProgress("15550007006");
+        String turn = "[voice message] Jam berapa buka hari Sabtu?";
+        BurstProgress replied = new BurstProgress(BurstProgress.Stage.REPLY_STORED, "u", "session-u", "reply:u", "ai",
+                "google/gemini-2.5-flash", 1450, 80, turn);
+        store.saveReply(claim, replied, List.of("We open at 8."), t0 + 86_400_000);
+        Claim taken = claimOne(claim.leaseUntil(), "b");
+        assertThat(taken.progress()).isEqualTo(replied);
+        assertThat(taken.progress().at(BurstProgress.Stage.SENT).historyTurn()).isEqualTo(turn);
+        store.markSent(store.outbox(taken).get(0).id(), "wamid.TURN", t0 + 50_000);
+        store.complete(taken, t0 + 50_000);
+
+        append(text("15550007006", "next", t0 + 60_000), t0 + 60_000);
+        Claim next = claimOne(t0 + 75_000, "a");
+        assertThat(next.progress()).isEqualTo(BurstProgress.start());
+        assertThat(next.progress().historyTurn()).as("the next burst starts without it").isNull();
+    }
+
+    @Test
     public void aStatusEchoingTheCallbackDataConfirmsAPart() {
         Claim claim = claimWithProgress("15550007003");
         List<OutboxPart> parts = store.saveReply(claim, prepared("u"), List.of("one"), t0 + 86_400_000);

@@ -374,8 +374,13 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         private final CompletableFuture<Void> receiptDispatched = new CompletableFuture<>();
         /** The burst's media as read for the AI call, or {@code null}. */
         private MediaReader.BurstMedia burstMedia;
-        /** The user turn history keeps when media was read (with transcripts), or {@code null}. */
+        /**
+         * The user turn history keeps when media was read (with transcripts), or {@code null}; stored
+         * with the reply ({@link BurstProgress#historyTurn()}), so a takeover appends the same turn.
+         */
         private String historyTurn;
+        /** A reply the store could not take yet: stored again on the retry, never asked for again. */
+        private UnsavedReply unsaved;
         /** Whether a part's send may have reached Meta without an answer (see {@link #afterSend}). */
         private boolean ambiguous;
         /** Why the last ambiguous send's outcome is unknown, for the log entry. */
@@ -446,6 +451,10 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
 
         /** Continues from the stored progress. */
         private void step() {
+            if (unsaved != null) {
+                storeReply(unsaved.text(), unsaved.kind(), unsaved.reply());
+                return;
+            }
             switch (progress.stage()) {
                 case NEW, PREPARED -> prepare();
                 case REPLY_STORED -> resume();
@@ -611,21 +620,35 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             }
         }
 
-        /** Stores the reply in the outbox, then sends it. */
+        /**
+         * Stores the reply in the outbox with the history turn, then sends it. A store that cannot take
+         * it (down, or its outbox full) leaves the progress as it was: the reply is kept here and
+         * stored on the retry ({@link #step}), so it is neither lost nor written by the AI again.
+         */
         private void storeReply(String text, String replyKind, AiReply reply) {
-            aiReply = reply;
-            progress = new BurstProgress(BurstProgress.Stage.REPLY_STORED, userId, sessionId,
+            unsaved = new UnsavedReply(text, replyKind, reply);
+            BurstProgress next = new BurstProgress(BurstProgress.Stage.REPLY_STORED, userId, sessionId,
                     progress.reservationId(), replyKind, reply == null ? null : reply.model(),
-                    reply == null ? -1 : reply.promptTokens(), reply == null ? -1 : reply.completionTokens());
+                    reply == null ? -1 : reply.promptTokens(), reply == null ? -1 : reply.completionTokens(),
+                    REPLY_AI.equals(replyKind) ? historyTurn : null);
             // one outbox part per WhatsApp message: each has its own tag and outcome
             List<String> messages = client.textParts(text);
-            parts = new ArrayList<>(store.saveReply(claim, progress, messages.isEmpty() ? List.of(text) : messages,
-                    windowClosesAt()));
+            List<OutboxPart> stored = store.saveReply(claim, next, messages.isEmpty() ? List.of(text) : messages,
+                    windowClosesAt());
+            unsaved = null;
+            aiReply = reply;
+            progress = next;
+            parts = new ArrayList<>(stored);
+            recovered();
             sendNext();
         }
 
-        /** A takeover of a stored reply: settle the credit as the first owner would have, send what is left. */
+        /**
+         * A takeover of a stored reply: settle the credit as the first owner would have, send what is
+         * left; the history gets the turn stored with the reply (with the media's transcripts).
+         */
         private void resume() {
+            historyTurn = progress.historyTurn();
             if (REPLY_AI.equals(progress.replyKind()) && progress.reservationId() != null && reservation == null) {
                 try {
                     reservation = creditGate.reserve(userId, replyKey).orElse(null);
@@ -879,6 +902,10 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             return ChatLogEntry.reply(replyKey, sessionId, userId, last, sentIds, text, clock.instant(), usage,
                     error == null ? null : Turns.describeError(error));
         }
+    }
+
+    /** A reply decided but not yet in the store. */
+    private record UnsavedReply(String text, String kind, AiReply reply) {
     }
 
     private static OutboxPart with(OutboxPart p, OutboxPart.State state, String wamid) {

@@ -48,7 +48,7 @@ public final class PostgresSchemaMigrator {
     /** The classpath folder of the scripts. */
     public static final String LOCATION = "io/github/whatsappai/store/postgres/";
     /** The scripts, oldest first (Flyway's naming). */
-    public static final List<String> MIGRATIONS = List.of("V1__state.sql");
+    public static final List<String> MIGRATIONS = List.of("V1__state.sql", "V2__media.sql");
 
     private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
     /** Distinct from any key the examples' migrator uses: "wa-state". */
@@ -59,8 +59,13 @@ public final class PostgresSchemaMigrator {
 
     /** A migrator for the bundled scripts, applied through {@code dataSource}. */
     public PostgresSchemaMigrator(DataSource dataSource) {
+        this(dataSource, Integer.MAX_VALUE);
+    }
+
+    /** A migrator that applies the bundled scripts up to {@code lastVersion} only (an earlier release's schema). */
+    PostgresSchemaMigrator(DataSource dataSource, int lastVersion) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-        this.migrations = load();
+        this.migrations = load().stream().filter(m -> m.version() <= lastVersion).toList();
     }
 
     /** The bundled scripts by file name, oldest first: for exporting to Flyway or Liquibase. */

@@ -362,7 +362,7 @@ public final class PostgresStateStore implements StateStore {
         List<Expired> expired = new ArrayList<>();
         try (PreparedStatement p = sql.prepare(c, "select phone_number_id, user_key, burst_id, takeovers,"
                 + " burst_first_arrival, burst_deadline, stage, user_id, session_id, reservation_id, reply_kind,"
-                + " model, prompt_tokens, completion_tokens from " + T + "conversation"
+                + " model, prompt_tokens, completion_tokens, history_turn from " + T + "conversation"
                 + " where burst_id is not null and (lease_until <= ? or (? and claim_id is null))"
                 + " order by lease_until limit ? for update skip locked")) {
             p.setLong(1, now);
@@ -495,7 +495,7 @@ public final class PostgresStateStore implements StateStore {
                 + " takeovers = 0, burst_first_arrival = case when u.burst is null then null else c.first_arrival end,"
                 + " burst_deadline = u.deadline, stage = case when u.burst is null then null else 'NEW' end,"
                 + " user_id = null, session_id = null, reservation_id = null, reply_kind = null, model = null,"
-                + " prompt_tokens = null, completion_tokens = null,"
+                + " prompt_tokens = null, completion_tokens = null, history_turn = null,"
                 + " pending_count = u.pending, first_arrival = u.pfirst, last_arrival = u.plast, due_at = u.due"
                 + " from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::int4[], ?::int8[],"
                 + " ?::int8[], ?::int8[]) as u(phone, ukey, burst, claim, deadline, pending, pfirst, plast, due)"
@@ -540,7 +540,7 @@ public final class PostgresStateStore implements StateStore {
         return new BurstProgress(stage == null ? BurstProgress.Stage.NEW : BurstProgress.Stage.valueOf(stage),
                 rs.getString("user_id"), rs.getString("session_id"), rs.getString("reservation_id"),
                 rs.getString("reply_kind"), rs.getString("model"), Sql.intOrMinusOne(rs, "prompt_tokens"),
-                Sql.intOrMinusOne(rs, "completion_tokens"));
+                Sql.intOrMinusOne(rs, "completion_tokens"), rs.getString("history_turn"));
     }
 
     private static String newBurstId() {
@@ -590,7 +590,7 @@ public final class PostgresStateStore implements StateStore {
     private boolean updateProgress(Connection c, Claim claim, BurstProgress progress) throws SQLException {
         try (PreparedStatement p = sql.prepare(c, "update " + T + "conversation set stage = ?, user_id = ?,"
                 + " session_id = ?, reservation_id = ?, reply_kind = ?, model = ?, prompt_tokens = ?,"
-                + " completion_tokens = ? where claim_id = ?")) {
+                + " completion_tokens = ?, history_turn = ? where claim_id = ?")) {
             p.setString(1, progress.stage().name());
             p.setString(2, progress.userId());
             p.setString(3, progress.sessionId());
@@ -599,7 +599,8 @@ public final class PostgresStateStore implements StateStore {
             p.setString(6, progress.model());
             Sql.setIntOrNull(p, 7, progress.promptTokens());
             Sql.setIntOrNull(p, 8, progress.completionTokens());
-            p.setString(9, claim.id());
+            p.setString(9, progress.historyTurn());
+            p.setString(10, claim.id());
             return p.executeUpdate() == 1;
         }
     }
@@ -733,6 +734,7 @@ public final class PostgresStateStore implements StateStore {
                     + " claim_id = null, owner = null, lease_until = null, takeovers = 0, burst_first_arrival = null,"
                     + " burst_deadline = null, stage = null, user_id = null, session_id = null, reservation_id = null,"
                     + " reply_kind = null, model = null, prompt_tokens = null, completion_tokens = null,"
+                    + " history_turn = null,"
                     + " touched_at = greatest(touched_at, ?) where claim_id = ? returning due_at")) {
                 p.setLong(1, now);
                 p.setString(2, claim.id());

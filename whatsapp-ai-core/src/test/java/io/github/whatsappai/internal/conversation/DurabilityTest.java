@@ -264,6 +264,32 @@ class DurabilityTest {
     }
 
     @Test
+    void aReplyTheStoreCouldNotTakeIsStoredOnTheRetryAndSentOnceWithoutAskingAgain() {
+        VirtualScheduler scheduler = new VirtualScheduler(clock);
+        // the store goes down while the AI writes the reply: storing it fails, after the AI call
+        ScriptedAiResponder ai = new ScriptedAiResponder().otherwise(r -> {
+            store.down.set(true);
+            return AiReply.of("the one reply", "m");
+        });
+        RecordingWhatsAppClient client = new RecordingWhatsAppClient();
+        ConversationEngine engine = engine("a", scheduler, ai, client);
+
+        engine.onMessage(text(ALICE, "question"));
+        scheduler.advance(Duration.ofSeconds(16));
+        assertThat(client.texts()).isEmpty();
+        assertThat(events(Event.SpiFailed.class)).extracting(Event.SpiFailed::spi).contains("StateStore");
+        store.down.set(false);
+        scheduler.advance(Duration.ofMinutes(2));
+
+        assertThat(ai.callCount()).as("the reply was kept, not written again").isEqualTo(1);
+        assertThat(client.textBodies()).containsExactly("the one reply");
+        String user = users.findByWaId(ALICE).orElseThrow();
+        assertThat(credits.balance(user)).as("the credit was spent on the reply").isEqualTo(4);
+        assertThat(store.stats(clock.millis()).inFlight()).isZero();
+        engine.close();
+    }
+
+    @Test
     void twoEnginesOnOneStoreAnswerASplitBurstOnce() {
         store.durable.set(true);
         VirtualScheduler schedulerA = new VirtualScheduler(clock);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.github.whatsappai.ai.AiResponder;
+import io.github.whatsappai.ai.ChatTurn;
 import io.github.whatsappai.ai.OpenRouterResponder;
 import io.github.whatsappai.ai.OpenRouterSettings;
 import io.github.whatsappai.client.GraphWhatsAppClient;
@@ -409,6 +410,43 @@ class MediaBurstTest {
         assertThat(lastUserContent(aiRequests().get(0)).get(1).path("input_audio").path("data").asText())
                 .isEqualTo(Base64.getEncoder().encodeToString(VOICE));
         assertThat(sender.texts()).extracting(RecordingWhatsAppClient.SentText::text).containsExactly("Got it.");
+    }
+
+    @Test
+    void aBurstTakenOverAfterItsReplyWasStoredKeepsTheTranscriptInTheHistoryOnce() throws IOException {
+        stubMedia("voice-11", "audio/ogg", VOICE, "audio/ogg");
+        stubReply("We open at 8.\n<media-notes>\n1: Jam berapa buka hari Sabtu?\n</media-notes>");
+        SwitchableStateStore shared = new SwitchableStateStore(InMemoryStateStore.builder().build());
+        shared.durable.set(true);
+        VirtualScheduler schedulerA = new VirtualScheduler(clock);
+        RecordingWhatsAppClient senderA = new RecordingWhatsAppClient().holdSends();
+        AiResponder responder = OpenRouterResponder.builder().settings(openRouter().build()).maxAttempts(1).build();
+        // instance A reads the voice note, asks the AI, stores the reply, and crashes while sending it
+        ConversationEngine a = ConversationEngine.builder().userMapper(users).sessionStore(sessions).chatLogger(chatLog)
+                .aiResponder(responder).whatsAppClient(senderA).mediaSource(graph)
+                .clock(clock).scheduler(schedulerA).workerExecutor(DirectExecutor.INSTANCE)
+                .stateStore(shared).owner("instance-a").lease(Duration.ofSeconds(30)).build();
+        engine = ConversationEngine.builder().userMapper(users).sessionStore(sessions).chatLogger(chatLog)
+                .aiResponder(responder).whatsAppClient(sender).mediaSource(graph)
+                .clock(clock).scheduler(scheduler).workerExecutor(DirectExecutor.INSTANCE)
+                .stateStore(shared).owner("instance-b").lease(Duration.ofSeconds(30)).build();
+
+        a.onMessage(voice("voice-11"));
+        schedulerA.advance(Duration.ofSeconds(16));
+        assertThat(senderA.heldSends()).as("A stored its reply and is sending it").isEqualTo(1);
+        scheduler.advance(Duration.ofSeconds(50));
+
+        assertThat(aiRequests()).as("B sent the stored reply without asking again").hasSize(1);
+        wm.verify(1, getRequestedFor(urlEqualTo("/v26.0/voice-11")));
+        assertThat(sender.texts()).extracting(RecordingWhatsAppClient.SentText::text).containsExactly("We open at 8.");
+        String session = chatLog.entries().get(0).sessionId();
+        assertThat(sessions.history(session, 10)).extracting(ChatTurn::content)
+                .containsExactly("[voice message] Jam berapa buka hari Sabtu?", "We open at 8.");
+        assertThat(chatLog.entries()).extracting(ChatLogEntry::content)
+                .containsExactlyInAnyOrder("[voice message] Jam berapa buka hari Sabtu?", "We open at 8.");
+        scheduler.advance(Duration.ofMinutes(5));
+        assertThat(sender.texts()).hasSize(1);
+        assertThat(shared.stats(clock.millis()).inFlight()).isZero();
     }
 
     @Test

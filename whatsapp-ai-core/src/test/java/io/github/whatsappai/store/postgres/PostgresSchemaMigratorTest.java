@@ -1,8 +1,11 @@
 package io.github.whatsappai.store.postgres;
 
 import io.github.whatsappai.store.Arrival;
+import io.github.whatsappai.store.BurstProgress;
+import io.github.whatsappai.store.Claim;
 import io.github.whatsappai.store.StateStore;
 import io.github.whatsappai.store.StoreUnavailableException;
+import io.github.whatsappai.webhook.model.TextContent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,13 +37,13 @@ class PostgresSchemaMigratorTest {
         DataSource ds = db.pool(2);
         PostgresSchemaMigrator migrator = new PostgresSchemaMigrator(ds);
         assertThat(migrator.appliedVersions()).isEmpty();
-        assertThat(migrator.migrate()).containsExactly(1);
+        assertThat(migrator.migrate()).containsExactly(1, 2);
         assertThat(migrator.migrate()).isEmpty();
-        assertThat(migrator.appliedVersions()).containsExactly(1);
+        assertThat(migrator.appliedVersions()).containsExactly(1, 2);
         assertThat(query(ds, "select count(*) from pg_tables where schemaname = 'public'")).isZero();
         assertThat(query(ds, "select count(*) from pg_tables where schemaname = 'whatsapp_ai'")).isEqualTo(7);
         assertThat(query(ds, "select count(*) from pg_extension where extname <> 'plpgsql'")).isZero();
-        assertThat(PostgresSchemaMigrator.scripts()).containsOnlyKeys("V1__state.sql");
+        assertThat(PostgresSchemaMigrator.scripts()).containsOnlyKeys("V1__state.sql", "V2__media.sql");
     }
 
     @Test
@@ -61,8 +64,8 @@ class PostgresSchemaMigratorTest {
             applied += f.get(60, TimeUnit.SECONDS).size();
         }
         threads.shutdown();
-        assertThat(applied).isEqualTo(1);
-        assertThat(query(ds, "select count(*) from whatsapp_ai.schema_history")).isEqualTo(1);
+        assertThat(applied).isEqualTo(2);
+        assertThat(query(ds, "select count(*) from whatsapp_ai.schema_history")).isEqualTo(2);
     }
 
     @Test
@@ -90,6 +93,32 @@ class PostgresSchemaMigratorTest {
         assertThatThrownBy(() -> new PostgresSchemaMigrator(none).migrate())
                 .isInstanceOf(StoreUnavailableException.class)
                 .hasMessageContaining("own the schema whatsapp_ai");
+    }
+
+    @Test
+    void aDatabaseOfVersionOneIsUpgradedInPlaceAndWhatItHeldIsAnswered() throws Exception {
+        DataSource ds = db.pool(4);
+        assertThat(new PostgresSchemaMigrator(ds, 1).migrate()).containsExactly(1);
+        // an instance of the previous release accepted a message (appending touches no column of version 2)
+        try (StateStore old = PostgresStateStore.builder(ds).policy(POLICY).migrate(false).notifications(false)
+                .build()) {
+            assertThat(old.append(List.of(text("4962", "hi before the upgrade", T0))).get(0).accepted()).isTrue();
+        }
+        assertThat(query(ds, "select count(*) from information_schema.columns where table_schema = 'whatsapp_ai'"
+                + " and table_name = 'conversation' and column_name = 'history_turn'")).isZero();
+
+        try (StateStore store = PostgresStateStore.builder(ds).policy(POLICY).notifications(false).build()) {
+            assertThat(new PostgresSchemaMigrator(ds).appliedVersions()).containsExactly(1, 2);
+            Claim claim = store.claimDue(T0 + 15_000, 1, "a", T0 + 45_000).get(0);
+            assertThat(((TextContent) claim.batch().messages().get(0).content()).body())
+                    .isEqualTo("hi before the upgrade");
+            BurstProgress replied = new BurstProgress(BurstProgress.Stage.REPLY_STORED, "u", "s", null, "ai", "m",
+                    10, 5, "[voice message] kept across the upgrade");
+            store.saveReply(claim, replied, List.of("answer"), T0 + 86_400_000);
+            Claim taken = store.claimDue(T0 + 45_000, 1, "b", T0 + 75_000).get(0);
+            assertThat(taken.progress()).isEqualTo(replied);
+        }
+        assertThat(new PostgresSchemaMigrator(ds).migrate()).isEmpty();
     }
 
     @Test
