@@ -7,7 +7,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one table of the environment variables {@link WhatsAppAiConfig#fromEnvironment(Map)} reads:
@@ -65,6 +68,19 @@ enum EnvironmentVariable {
             Default.note("none"), "approved template sent once instead of a reply that could not be sent before "
             + "WhatsApp's 24-hour window closed: `name` or `name:language` (language default `en_US`)",
             text(WhatsAppAiConfig.Builder::expiredReplyTemplate)),
+
+    WHATSAPP_MEDIA_MAX_ITEM_BYTES(Section.MEDIA, "maxItemBytes", "mediaMaxItemBytes", Default.value("5MiB"),
+            "largest voice note, image or document read; larger ones are refused while they stream. Bytes, or a "
+                    + "number with `KiB`, `MiB` or `GiB`", bytes(WhatsAppAiConfig.Builder::mediaMaxItemBytes)),
+    WHATSAPP_MEDIA_MAX_BURST_BYTES(Section.MEDIA, "maxBurstBytes", "mediaMaxBurstBytes", Default.value("10MiB"),
+            "most media read for one burst (bounds the memory a burst holds); at least "
+                    + "`WHATSAPP_MEDIA_MAX_ITEM_BYTES`", bytes(WhatsAppAiConfig.Builder::mediaMaxBurstBytes)),
+    WHATSAPP_MEDIA_MAX_ITEMS_PER_USER_PER_DAY(Section.MEDIA, "maxItemsPerUserPerDay", "mediaMaxItemsPerUserPerDay",
+            Default.value("50"), "files read per user per UTC day, shared by all instances on the PostgreSQL state "
+            + "store; 0 reads none", integer(WhatsAppAiConfig.Builder::mediaMaxItemsPerUserPerDay)),
+    WHATSAPP_MEDIA_DOWNLOAD_TIMEOUT(Section.MEDIA, "downloadTimeout", "mediaDownloadTimeout", Default.value("60s"),
+            "the longest one file's lookup and download may take, retries included",
+            duration(WhatsAppAiConfig.Builder::mediaDownloadTimeout)),
 
     KNOWLEDGE_BASE_URLS(Section.KNOWLEDGE_BASE, "sources", "knowledgeBaseSources", Default.note("none"),
             "PDF sources, comma-separated: `http(s)` URLs or file paths",
@@ -130,6 +146,7 @@ enum EnvironmentVariable {
         GUARDS("guards", "Guards", "GuardSettings"),
         BUFFER("buffer", "Buffer", "BufferPolicy"),
         CONVERSATION("conversation", "Conversation", "ConversationSettings"),
+        MEDIA("media", "Media", "MediaSettings"),
         KNOWLEDGE_BASE("knowledgeBase", "Knowledge base", "KnowledgeBaseSettings"),
         OPEN_ROUTER("openRouter", "AI", "OpenRouterSettings"),
         GRAPH("graph", "Sending", "GraphSettings");
@@ -274,6 +291,36 @@ enum EnvironmentVariable {
 
     private static Setter duration(BiConsumer<WhatsAppAiConfig.Builder, Duration> setter) {
         return (builder, text) -> setter.accept(builder, Durations.parse(text));
+    }
+
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*(|B|KiB|MiB|GiB)", Pattern.CASE_INSENSITIVE);
+
+    private static Setter bytes(BiConsumer<WhatsAppAiConfig.Builder, Long> setter) {
+        return (builder, text) -> setter.accept(builder, parseBytes(text));
+    }
+
+    /** {@code 5242880}, {@code 5MiB}, {@code 512 KiB}, {@code 1GiB}: a size in bytes. */
+    static long parseBytes(String text) {
+        Matcher m = SIZE.matcher(text.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a size: '" + text + "'; write a number of bytes, or a number "
+                    + "with KiB, MiB or GiB (e.g. 5MiB)");
+        }
+        int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "kib" -> 10;
+            case "mib" -> 20;
+            case "gib" -> 30;
+            default -> 0;
+        };
+        try {
+            long number = Long.parseLong(m.group(1));
+            if (number > Long.MAX_VALUE >> shift) {
+                throw new NumberFormatException();
+            }
+            return number << shift;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("size too large: '" + text + "'");
+        }
     }
 
     private static Setter integer(BiConsumer<WhatsAppAiConfig.Builder, Integer> setter) {

@@ -270,7 +270,8 @@ public final class WhatsAppAi implements AutoCloseable {
 
         /**
          * How voice notes, images and documents are read: caps per file and per burst, files per user
-         * per day, the notice naming what could not be read. Default {@link MediaSettings#defaults()}.
+         * per day, the notice naming what could not be read. Default the config's
+         * ({@link WhatsAppAiConfig#media()}, from the {@code WHATSAPP_MEDIA_*} variables).
          * Media is read when the client can fetch it (the Graph client, or a {@code WhatsAppClient}
          * that is also a {@link MediaSource}) and the responder accepts media (an OpenRouter media
          * model, {@code OPENROUTER_MEDIA_MODEL}); see docs/media.md.
@@ -425,6 +426,9 @@ public final class WhatsAppAi implements AutoCloseable {
                 engine.stateStore(store);
                 if (client instanceof MediaSource source) {
                     engine.mediaSource(source);
+                }
+                if (!engineParts.contains("mediaSettings")) {
+                    engine.mediaSettings(config.media());
                 }
                 engine.settings(config.conversation())
                         .bufferPolicy(config.buffer())

@@ -6,6 +6,7 @@ import io.github.whatsappai.ai.knowledge.KnowledgeBaseSettings;
 import io.github.whatsappai.store.BufferPolicy;
 import io.github.whatsappai.client.GraphSettings;
 import io.github.whatsappai.conversation.ConversationSettings;
+import io.github.whatsappai.conversation.MediaSettings;
 import io.github.whatsappai.internal.InvalidSettingsException;
 import io.github.whatsappai.internal.SettingsCheck;
 import io.github.whatsappai.webhook.GuardSettings;
@@ -35,19 +36,23 @@ import java.util.function.Supplier;
  * @param guards the limits of the ingress guards: message age, de-duplication, rate limit, message length
  * @param buffer when a conversation's burst is answered
  * @param conversation sessions, the prompt history, reset words and the fixed texts
+ * @param media how voice notes, images and documents are read: caps per file and per burst, files per
+ *        user per day, the download timeout and the notice naming what could not be read
  * @param knowledgeBase the PDF sources, their refresh interval and the embeddings endpoint of hybrid retrieval
  * @param openRouter the OpenRouter responder: key, models, base URL, sampling, limits, system prompt
  * @param graph sending through the Graph API: token, base URL, version, pace
  */
 public record WhatsAppAiConfig(WebhookSettings webhook, GuardSettings guards, BufferPolicy buffer,
-                               ConversationSettings conversation, KnowledgeBaseSettings knowledgeBase,
-                               OpenRouterSettings openRouter, GraphSettings graph) {
+                               ConversationSettings conversation, MediaSettings media,
+                               KnowledgeBaseSettings knowledgeBase, OpenRouterSettings openRouter,
+                               GraphSettings graph) {
 
     public WhatsAppAiConfig {
         Objects.requireNonNull(webhook, "webhook");
         Objects.requireNonNull(guards, "guards");
         Objects.requireNonNull(buffer, "buffer");
         Objects.requireNonNull(conversation, "conversation");
+        Objects.requireNonNull(media, "media");
         Objects.requireNonNull(knowledgeBase, "knowledgeBase");
         Objects.requireNonNull(openRouter, "openRouter");
         Objects.requireNonNull(graph, "graph");
@@ -71,7 +76,7 @@ public record WhatsAppAiConfig(WebhookSettings webhook, GuardSettings guards, Bu
     /** A builder holding this configuration's values, to derive a changed copy. */
     public Builder toBuilder() {
         return new Builder().webhook(webhook).guards(guards).buffer(buffer).conversation(conversation)
-                .knowledgeBase(knowledgeBase).openRouter(openRouter).graph(graph);
+                .media(media).knowledgeBase(knowledgeBase).openRouter(openRouter).graph(graph);
     }
 
     /**
@@ -84,6 +89,7 @@ public record WhatsAppAiConfig(WebhookSettings webhook, GuardSettings guards, Bu
         private GuardSettings.Builder guards = GuardSettings.builder();
         private BufferPolicy.Builder buffer = BufferPolicy.builder();
         private ConversationSettings.Builder conversation = ConversationSettings.builder();
+        private MediaSettings.Builder media = MediaSettings.builder();
         private GraphSettings.Builder graph = GraphSettings.builder();
         private OpenRouterSettings.Builder openRouter = OpenRouterSettings.builder();
         private KnowledgeBaseSettings.Builder knowledgeBase = KnowledgeBaseSettings.builder();
@@ -113,6 +119,12 @@ public record WhatsAppAiConfig(WebhookSettings webhook, GuardSettings guards, Bu
         /** Replaces the conversation settings. */
         public Builder conversation(ConversationSettings settings) {
             this.conversation = settings.toBuilder();
+            return this;
+        }
+
+        /** Replaces the media settings. */
+        public Builder media(MediaSettings settings) {
+            this.media = settings.toBuilder();
             return this;
         }
 
@@ -280,6 +292,30 @@ public record WhatsAppAiConfig(WebhookSettings webhook, GuardSettings guards, Bu
             return this;
         }
 
+        /** {@link MediaSettings#maxItemBytes()}. */
+        public Builder mediaMaxItemBytes(long bytes) {
+            media.maxItemBytes(bytes);
+            return this;
+        }
+
+        /** {@link MediaSettings#maxBurstBytes()}. */
+        public Builder mediaMaxBurstBytes(long bytes) {
+            media.maxBurstBytes(bytes);
+            return this;
+        }
+
+        /** {@link MediaSettings#maxItemsPerUserPerDay()}. */
+        public Builder mediaMaxItemsPerUserPerDay(int items) {
+            media.maxItemsPerUserPerDay(items);
+            return this;
+        }
+
+        /** {@link MediaSettings#downloadTimeout()}. */
+        public Builder mediaDownloadTimeout(Duration timeout) {
+            media.downloadTimeout(timeout);
+            return this;
+        }
+
         /** {@link GraphSettings#accessToken()}. */
         public Builder accessToken(String accessToken) {
             graph.accessToken(accessToken);
@@ -426,13 +462,14 @@ public record WhatsAppAiConfig(WebhookSettings webhook, GuardSettings guards, Bu
             GuardSettings g = check(problems, Section.GUARDS, guards::build);
             BufferPolicy b = check(problems, Section.BUFFER, buffer::build);
             ConversationSettings c = check(problems, Section.CONVERSATION, conversation::build);
+            MediaSettings m = check(problems, Section.MEDIA, media::build);
             KnowledgeBaseSettings k = check(problems, Section.KNOWLEDGE_BASE, knowledgeBase::build);
             OpenRouterSettings o = check(problems, Section.OPEN_ROUTER, openRouter::build);
             GraphSettings gr = check(problems, Section.GRAPH, graph::build);
             if (!problems.isEmpty()) {
                 throw new IllegalArgumentException(SettingsCheck.message("Invalid whatsapp-ai configuration", problems));
             }
-            return new WhatsAppAiConfig(w, g, b, c, k, o, gr);
+            return new WhatsAppAiConfig(w, g, b, c, m, k, o, gr);
         }
 
         private static <T> T check(List<String> problems, Section section, Supplier<T> build) {

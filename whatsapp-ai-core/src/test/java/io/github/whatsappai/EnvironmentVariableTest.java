@@ -1,6 +1,7 @@
 package io.github.whatsappai;
 
 import io.github.whatsappai.EnvironmentVariable.Section;
+import io.github.whatsappai.conversation.MediaSettings;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -9,6 +10,7 @@ import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -76,7 +78,11 @@ class EnvironmentVariableTest {
             Map.entry(EnvironmentVariable.MESSAGE_BUFFER_MAX_BATCH, "3"),
             Map.entry(EnvironmentVariable.SESSION_IDLE_TIMEOUT, "1h"),
             Map.entry(EnvironmentVariable.SESSION_RESET_WORDS, "/restart"),
-            Map.entry(EnvironmentVariable.WHATSAPP_EXPIRED_REPLY_TEMPLATE, "reply_expired:id")));
+            Map.entry(EnvironmentVariable.WHATSAPP_EXPIRED_REPLY_TEMPLATE, "reply_expired:id"),
+            Map.entry(EnvironmentVariable.WHATSAPP_MEDIA_MAX_ITEM_BYTES, "1048576"),
+            Map.entry(EnvironmentVariable.WHATSAPP_MEDIA_MAX_BURST_BYTES, "20MiB"),
+            Map.entry(EnvironmentVariable.WHATSAPP_MEDIA_MAX_ITEMS_PER_USER_PER_DAY, "0"),
+            Map.entry(EnvironmentVariable.WHATSAPP_MEDIA_DOWNLOAD_TIMEOUT, "90s")));
 
     /**
      * Variables that are only valid together (an embeddings base URL needs its model): set in both
@@ -192,6 +198,53 @@ class EnvironmentVariableTest {
                 + " (buffer.maxWait)");
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> Fixtures.config().maxBatchChars(0).build()))
                 .hasMessageContaining("conversation.maxBatchChars must be positive, was 0");
+    }
+
+    @Test
+    void mediaSizesAreBytesOrBinaryUnitsAndTheirLimitsAreRead() {
+        Map<String, String> env = new HashMap<>(REQUIRED);
+        env.put("WHATSAPP_MEDIA_MAX_ITEM_BYTES", "512 KiB");
+        env.put("WHATSAPP_MEDIA_MAX_BURST_BYTES", "2mib");
+        env.put("WHATSAPP_MEDIA_MAX_ITEMS_PER_USER_PER_DAY", "12");
+        env.put("WHATSAPP_MEDIA_DOWNLOAD_TIMEOUT", "PT45S");
+        MediaSettings media = WhatsAppAiConfig.fromEnvironment(env).media();
+        assertThat(media.maxItemBytes()).isEqualTo(512L * 1024);
+        assertThat(media.maxBurstBytes()).isEqualTo(2L * 1024 * 1024);
+        assertThat(media.maxItemsPerUserPerDay()).isEqualTo(12);
+        assertThat(media.downloadTimeout()).isEqualTo(Duration.ofSeconds(45));
+        assertThat(media.unreadNotice()).isEqualTo(MediaSettings.DEFAULT_UNREAD_NOTICE);
+        assertThat(WhatsAppAiConfig.fromEnvironment(REQUIRED).media()).isEqualTo(MediaSettings.defaults());
+        assertThat(EnvironmentVariable.parseBytes("1GiB")).isEqualTo(1L << 30);
+        assertThat(EnvironmentVariable.parseBytes("7B")).isEqualTo(7);
+    }
+
+    @Test
+    void everyMediaProblemIsListedByItsVariable() {
+        Map<String, String> env = new HashMap<>(REQUIRED);
+        env.put("WHATSAPP_MEDIA_MAX_ITEM_BYTES", "5 MB");
+        env.put("WHATSAPP_MEDIA_MAX_BURST_BYTES", "99999999999GiB");
+        env.put("WHATSAPP_MEDIA_MAX_ITEMS_PER_USER_PER_DAY", "-1");
+        env.put("WHATSAPP_MEDIA_DOWNLOAD_TIMEOUT", "soon");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> WhatsAppAiConfig.fromEnvironment(env)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Invalid whatsapp-ai configuration:")
+                .hasMessageContaining("\n - WHATSAPP_MEDIA_MAX_ITEM_BYTES: not a size: '5 MB'; write a number of "
+                        + "bytes, or a number with KiB, MiB or GiB (e.g. 5MiB)")
+                .hasMessageContaining("\n - WHATSAPP_MEDIA_MAX_BURST_BYTES: size too large: '99999999999GiB'")
+                .hasMessageContaining("\n - WHATSAPP_MEDIA_DOWNLOAD_TIMEOUT: ")
+                .hasMessageContaining("\n - WHATSAPP_MEDIA_MAX_ITEMS_PER_USER_PER_DAY must not be negative, was -1"
+                        + " (media.maxItemsPerUserPerDay)");
+
+        Map<String, String> inverted = new HashMap<>(REQUIRED);
+        inverted.put("WHATSAPP_MEDIA_MAX_ITEM_BYTES", "8MiB");
+        inverted.put("WHATSAPP_MEDIA_MAX_BURST_BYTES", "4MiB");
+        inverted.put("WHATSAPP_MEDIA_DOWNLOAD_TIMEOUT", "0s");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> WhatsAppAiConfig.fromEnvironment(inverted)))
+                .hasMessage("Invalid whatsapp-ai configuration:"
+                        + "\n - WHATSAPP_MEDIA_MAX_BURST_BYTES (4194304) must be at least WHATSAPP_MEDIA_MAX_ITEM_BYTES"
+                        + " (8388608) (media.maxBurstBytes)"
+                        + "\n - WHATSAPP_MEDIA_DOWNLOAD_TIMEOUT must be a positive duration, was PT0S"
+                        + " (media.downloadTimeout)");
     }
 
     @Test

@@ -1,7 +1,16 @@
 package io.github.whatsappai;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.github.whatsappai.ai.AiResponder;
 import io.github.whatsappai.ai.knowledge.TestPdfs;
+import io.github.whatsappai.client.DownloadedMedia;
+import io.github.whatsappai.client.MediaInfo;
+import io.github.whatsappai.client.MediaSource;
+import io.github.whatsappai.client.OutboundMessage;
+import io.github.whatsappai.client.Recipient;
+import io.github.whatsappai.client.SendResult;
+import io.github.whatsappai.client.WhatsAppClient;
+import io.github.whatsappai.conversation.MediaSettings;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.spi.ChatLogEntry;
 import io.github.whatsappai.spi.InMemoryChatLogger;
@@ -212,6 +221,80 @@ class WhatsAppAiPipelineTest {
                     "/v26.0/" + Fixtures.PHONE_NUMBER_ID + "/messages");
         } finally {
             hosts.stop();
+        }
+    }
+
+    @Test
+    void theConfigsMediaSettingsReachTheEngineUnlessTheBuilderGivesItsOwn() {
+        MediaClient media = new MediaClient();
+        AiResponder readsMedia = new AiResponder() {
+            @Override
+            public io.github.whatsappai.ai.AiReply respond(io.github.whatsappai.ai.AiRequest request) {
+                return responder.respond(request);
+            }
+
+            @Override
+            public boolean acceptsMedia() {
+                return true;
+            }
+        };
+        ai = WhatsAppAi.builder()
+                .config(Fixtures.config().mediaMaxItemsPerUserPerDay(0).build())
+                .clock(clock).scheduler(scheduler).workerExecutor(DirectExecutor.INSTANCE)
+                .aiResponder(readsMedia).whatsAppClient(media).eventListener(events)
+                .build();
+        assertThat(deliver(WebhookPayloads.image("photo-1", "my receipt").wamid("wamid.M1")
+                .timestamp(clock.instant()).toBytes())).isEqualTo(200);
+        scheduler.advance(Duration.ofSeconds(16));
+        ai.close();
+        assertThat(media.lookups).as("the allowance of 0 reads nothing").isEmpty();
+        assertThat(media.sent.textBodies()).singleElement().asString()
+                .endsWith("Sorry, I couldn't read your photo (daily limit reached). Could you send it as text?");
+
+        MediaClient own = new MediaClient();
+        ai = WhatsAppAi.builder()
+                .config(Fixtures.config().mediaMaxItemsPerUserPerDay(0).build())
+                .clock(clock).scheduler(scheduler).workerExecutor(DirectExecutor.INSTANCE)
+                .aiResponder(readsMedia).whatsAppClient(own).eventListener(events)
+                .mediaSettings(MediaSettings.builder().maxItemsPerUserPerDay(5).build())
+                .build();
+        assertThat(deliver(WebhookPayloads.image("photo-2", "my receipt").wamid("wamid.M2")
+                .timestamp(clock.instant()).toBytes())).isEqualTo(200);
+        scheduler.advance(Duration.ofSeconds(16));
+        assertThat(own.lookups).as("the builder's settings win").containsExactly("photo-2");
+    }
+
+    /** A client that is also a media source whose lookups fail (recorded), sending through a recording client. */
+    private static final class MediaClient implements WhatsAppClient, MediaSource {
+        final RecordingWhatsAppClient sent = new RecordingWhatsAppClient();
+        final List<String> lookups = new CopyOnWriteArrayList<>();
+
+        @Override
+        public CompletableFuture<SendResult> sendText(String phoneNumberId, Recipient to, String text,
+                                                      String replyToMessageId) {
+            return sent.sendText(phoneNumberId, to, text, replyToMessageId);
+        }
+
+        @Override
+        public CompletableFuture<Void> markRead(String phoneNumberId, String messageId, boolean typing) {
+            return sent.markRead(phoneNumberId, messageId, typing);
+        }
+
+        @Override
+        public CompletableFuture<SendResult> send(String phoneNumberId, Recipient to, OutboundMessage message) {
+            return sent.send(phoneNumberId, to, message);
+        }
+
+        @Override
+        public CompletableFuture<MediaInfo> mediaUrl(String mediaId) {
+            lookups.add(mediaId);
+            return CompletableFuture.failedFuture(new IllegalStateException("no media host in this test"));
+        }
+
+        @Override
+        public CompletableFuture<DownloadedMedia> downloadMedia(String urlOrMediaId) {
+            lookups.add(urlOrMediaId);
+            return CompletableFuture.failedFuture(new IllegalStateException("no media host in this test"));
         }
     }
 

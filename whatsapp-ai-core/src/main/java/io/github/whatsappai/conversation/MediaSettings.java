@@ -16,7 +16,7 @@ import java.time.Duration;
  * @param maxBurstBytes most bytes of media read for one burst (default 10 MiB); at least
  *        {@code maxItemBytes}. Items are read in message order; those that no longer fit are not read
  * @param maxItemsPerUserPerDay most files read per user per UTC day (default 50); 0 reads none. Counted
- *        by this instance
+ *        in the state store: shared by every instance on a durable store, per instance in memory
  * @param downloadTimeout the longest one file's lookup and download may take, retries included
  *        (default 60 s); positive
  * @param unreadNotice the sentence that tells the user what could not be read; {@value #ITEMS} stands
@@ -39,7 +39,7 @@ public record MediaSettings(long maxItemBytes, long maxBurstBytes, int maxItemsP
         new SettingsCheck("MediaSettings")
                 .positive("maxItemBytes", maxItemBytes)
                 .problemIf(maxBurstBytes < maxItemBytes, "maxBurstBytes",
-                        "must be at least maxItemBytes (" + maxItemBytes + "), was " + maxBurstBytes)
+                        "(" + maxBurstBytes + ") must be at least {maxItemBytes} (" + maxItemBytes + ")")
                 .problemIf(maxItemsPerUserPerDay < 0, "maxItemsPerUserPerDay",
                         "must not be negative, was " + maxItemsPerUserPerDay)
                 .positive("downloadTimeout", downloadTimeout)
@@ -56,6 +56,13 @@ public record MediaSettings(long maxItemBytes, long maxBurstBytes, int maxItemsP
     /** A builder with the defaults. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /** A builder holding these settings, to derive a changed copy. */
+    public Builder toBuilder() {
+        return new Builder().maxItemBytes(maxItemBytes).maxBurstBytes(maxBurstBytes)
+                .maxItemsPerUserPerDay(maxItemsPerUserPerDay).downloadTimeout(downloadTimeout)
+                .unreadNotice(unreadNotice);
     }
 
     /** The notice naming {@code items}. */
