@@ -83,7 +83,7 @@ class PackageDependencyTest {
             Map.entry("internal.ingress", Set.of("internal", "internal.webhook", "event", "store", "webhook",
                     "webhook.model")),
             Map.entry("internal.media", Set.of("internal", "internal.retry", "ai", "client", "conversation",
-                    "webhook.model")),
+                    "store", "webhook.model")),
             Map.entry("internal.conversation", Set.of("internal", "internal.media", "internal.retry", "ai", "buffer",
                     "client", "conversation", "event", "spi", "store", "webhook", "webhook.model")),
             Map.entry("testing", Set.of("ai", "client", "spi", "webhook", "webhook.model")));

@@ -81,6 +81,8 @@ public final class InMemoryStateStore implements StateStore {
 
     /** Guarded by itself; insertion order is age order. */
     private final LinkedHashMap<String, ChatLogEntry> deferred = new LinkedHashMap<>();
+    /** The daily media allowance of this process's users. */
+    private final MediaAllowance mediaAllowance = MediaAllowance.inMemory();
 
     private InMemoryStateStore(Builder b) {
         this.policy = b.policy;
@@ -563,6 +565,12 @@ public final class InMemoryStateStore implements StateStore {
         }
         return new StoreStats(pendingConversations, pendingMessages, inFlight, expired, outboxDepth,
                 oldest == NONE ? 0 : Math.max(0, now - oldest), deferredCount, ledger.size());
+    }
+
+    /** This store's count, in memory: per process, like everything else here. */
+    @Override
+    public MediaAllowance mediaAllowance() {
+        return mediaAllowance;
     }
 
     @Override

@@ -231,6 +231,17 @@ public interface StateStore extends AutoCloseable {
         return () -> { };
     }
 
+    /**
+     * Where the users' daily media allowance is counted. The default counts in this process's memory
+     * ({@link MediaAllowance#inMemory()}, a new count on each call: the engine asks once), which suits
+     * a store of one process; a store shared by several instances returns a count they share, so that
+     * a user gets the allowance once however many replicas answer. Rows it keeps are deleted by
+     * {@link #purge} once their day is over.
+     */
+    default MediaAllowance mediaAllowance() {
+        return MediaAllowance.inMemory();
+    }
+
     /** Stops background work; does not release claims (see {@link #releaseAll}). */
     @Override
     void close();

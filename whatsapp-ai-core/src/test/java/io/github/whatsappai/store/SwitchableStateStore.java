@@ -23,6 +23,8 @@ public final class SwitchableStateStore implements StateStore {
     public final AtomicInteger refused = new AtomicInteger();
     /** When set, reports the store as durable (engines sharing it then poll it, as instances share a database). */
     public final AtomicBoolean durable = new AtomicBoolean();
+    /** While set, the media allowance's calls fail (the rest of the store works). */
+    public final AtomicBoolean allowanceDown = new AtomicBoolean();
     /** Runs at the start of every {@link #append}, to force an interleaving; default none. */
     public volatile Runnable beforeAppend;
 
@@ -60,6 +62,32 @@ public final class SwitchableStateStore implements StateStore {
         }
         check();
         return delegate.append(arrivals);
+    }
+
+    @Override
+    public MediaAllowance mediaAllowance() {
+        MediaAllowance allowance = delegate.mediaAllowance();
+        return new MediaAllowance() {
+            @Override
+            public boolean take(String userId, java.time.LocalDate day, int limit) {
+                checkAllowance();
+                return allowance.take(userId, day, limit);
+            }
+
+            @Override
+            public int remaining(String userId, java.time.LocalDate day, int limit) {
+                checkAllowance();
+                return allowance.remaining(userId, day, limit);
+            }
+        };
+    }
+
+    private void checkAllowance() {
+        check();
+        if (allowanceDown.get()) {
+            refused.incrementAndGet();
+            throw new StoreUnavailableException("the test switched the media allowance off", null);
+        }
     }
 
     @Override

@@ -229,8 +229,9 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
         this.buffer = mb.build();
         // media waits run on the shared timer: the worker blocks on the downloads, so their retries must not
         // wait for the engine's scheduler (a test's virtual one only moves when the test moves it)
+        // the daily allowance is counted where the state lives: shared by the instances of a durable store
         this.media = b.mediaSource == null ? null
-                : new MediaReader(b.mediaSource, b.mediaSettings, SharedTimer.get(), clock);
+                : new MediaReader(b.mediaSource, b.mediaSettings, store.mediaAllowance(), SharedTimer.get(), clock);
     }
 
     /** A builder; the AI responder and the WhatsApp client are required. */
@@ -556,6 +557,11 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
                 burstMedia = media.read(aiMessages, userId, responder.acceptsMedia());
                 for (BurstMediaCollector.Unread u : burstMedia.unread()) {
                     emit(new Event.MediaNotRead(key, u.message().id(), u.message().type(), u.detail()));
+                }
+                if (burstMedia.allowanceFailure() != null) {
+                    // the burst's files were read without counting them: the answer is not held up by
+                    // a cost control (the next store call of this burst waits for the store if it is down)
+                    emit(new Event.SpiFailed("StateStore", key, burstMedia.allowanceFailure(), 1, false));
                 }
                 if (burstMedia.nothingToAnswer()) {
                     logMedia(null);
@@ -1006,7 +1012,12 @@ public final class ConversationEngine implements InboundHandler, AutoCloseable {
             return this;
         }
 
-        /** Caps, the daily allowance and the notice for media; default {@link MediaSettings#defaults()}. */
+        /**
+         * Caps, the daily allowance and the notice for media; default {@link MediaSettings#defaults()}.
+         * The allowance is counted by the state store ({@link StateStore#mediaAllowance()}): shared
+         * by every instance on the PostgreSQL store. When the count cannot be reached, the burst's
+         * files are read without it and {@link Event.SpiFailed} reports it.
+         */
         public Builder mediaSettings(MediaSettings settings) {
             this.mediaSettings = Objects.requireNonNull(settings, "mediaSettings");
             return this;

@@ -33,7 +33,9 @@ import java.util.concurrent.TimeoutException;
  * in message order so that no more than the burst's cap is ever held:
  * <ol>
  *   <li>videos and declared types off the allow-list ({@link MediaTypes}) are not downloaded;</li>
- *   <li>each file takes one of the user's daily allowance ({@link MediaQuota});</li>
+ *   <li>each file takes one of the user's daily allowance ({@link MediaQuota}); when the count cannot
+ *       be reached, the file is read without it (the failure is in the result) and so is the rest
+ *       of the burst, without asking again;</li>
  *   <li>the webhook's download URL is used when Meta sent one, else the media id is looked up; a URL
  *       that has expired (401, 403, 404 or 410) is looked up again and the download repeated;</li>
  *   <li>the download is refused past the smaller of the per-item cap and what is left of the burst's
@@ -117,8 +119,11 @@ public final class BurstMediaCollector {
     public record Unread(InboundMessage message, Reason reason, String detail) {
     }
 
-    /** The files read (in message order) and the items not read. */
-    public record Result(List<MediaAttachment> attachments, List<Unread> unread) {
+    /**
+     * The files read (in message order), the items not read, and why the daily allowance could not
+     * be counted ({@code null} when it could).
+     */
+    public record Result(List<MediaAttachment> attachments, List<Unread> unread, RuntimeException allowanceFailure) {
         public Result {
             attachments = List.copyOf(attachments);
             unread = List.copyOf(unread);
@@ -148,6 +153,7 @@ public final class BurstMediaCollector {
     public Result collect(List<InboundMessage> messages, String userId) {
         List<MediaAttachment> attachments = new ArrayList<>();
         List<Unread> unread = new ArrayList<>();
+        RuntimeException allowanceFailure = null;
         long used = 0;
         for (InboundMessage m : messages) {
             if (!(m.content() instanceof MediaContent media)) {
@@ -164,9 +170,17 @@ public final class BurstMediaCollector {
                         + " bytes is used up"));
                 continue;
             }
-            if (!quota.tryTake(userId)) {
-                unread.add(new Unread(m, Reason.DAILY_LIMIT, "the user's daily media allowance is used up"));
-                continue;
+            if (allowanceFailure == null) {
+                try {
+                    if (!quota.tryTake(userId)) {
+                        unread.add(new Unread(m, Reason.DAILY_LIMIT, "the user's daily media allowance is used up"));
+                        continue;
+                    }
+                } catch (RuntimeException e) {
+                    // the allowance is a cost control: its store failing does not keep the user's files
+                    // from being read, and it is not asked again for the rest of this burst
+                    allowanceFailure = e;
+                }
             }
             long cap = Math.min(maxItemBytes, left);
             Fetched fetched;
@@ -192,7 +206,7 @@ public final class BurstMediaCollector {
             attachments.add(new MediaAttachment(m.id(), media.mediaId(), kindOf(verdict.type()), verdict.type(),
                     label(media), media.filename(), data));
         }
-        return new Result(attachments, unread);
+        return new Result(attachments, unread, allowanceFailure);
     }
 
     /** How the user turn names a media message: its description without brackets, e.g. {@code voice message}. */

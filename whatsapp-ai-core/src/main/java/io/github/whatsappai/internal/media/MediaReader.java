@@ -6,6 +6,7 @@ import io.github.whatsappai.client.MediaSource;
 import io.github.whatsappai.conversation.MediaSettings;
 import io.github.whatsappai.internal.media.BurstMediaCollector.Reason;
 import io.github.whatsappai.internal.media.BurstMediaCollector.Unread;
+import io.github.whatsappai.store.MediaAllowance;
 import io.github.whatsappai.webhook.model.InboundMessage;
 import io.github.whatsappai.webhook.model.MediaContent;
 import io.github.whatsappai.webhook.model.TextContent;
@@ -28,10 +29,18 @@ public final class MediaReader {
     private final MediaSettings settings;
     private final BurstMediaCollector collector;
 
+    /** A reader counting the daily allowance in this process's memory. */
     public MediaReader(MediaSource source, MediaSettings settings, ScheduledExecutorService scheduler, Clock clock) {
+        this(source, settings, MediaAllowance.inMemory(), scheduler, clock);
+    }
+
+    /** A reader counting the daily allowance in {@code allowance} (the state store's). */
+    public MediaReader(MediaSource source, MediaSettings settings, MediaAllowance allowance,
+                       ScheduledExecutorService scheduler, Clock clock) {
         this.settings = settings;
         this.collector = new BurstMediaCollector(source, settings.maxItemBytes(), settings.maxBurstBytes(),
-                settings.downloadTimeout(), new MediaQuota(settings.maxItemsPerUserPerDay(), clock), scheduler, clock);
+                settings.downloadTimeout(), new MediaQuota(settings.maxItemsPerUserPerDay(), allowance, clock),
+                scheduler, clock);
     }
 
     /** Whether {@code messages} hold a media message. */
@@ -50,14 +59,14 @@ public final class MediaReader {
      */
     public BurstMedia read(List<InboundMessage> messages, String userId, boolean modelReadsMedia) {
         if (!hasMedia(messages)) {
-            return new BurstMedia(messages, List.of(), List.of());
+            return new BurstMedia(messages, List.of(), List.of(), null);
         }
         if (!modelReadsMedia) {
             return new BurstMedia(messages, List.of(), BurstMediaCollector.unreadAll(messages, Reason.NO_MEDIA_MODEL,
-                    "no media model is configured (OPENROUTER_MEDIA_MODEL)"));
+                    "no media model is configured (OPENROUTER_MEDIA_MODEL)"), null);
         }
         BurstMediaCollector.Result result = collector.collect(messages, userId);
-        return new BurstMedia(messages, result.attachments(), result.unread());
+        return new BurstMedia(messages, result.attachments(), result.unread(), result.allowanceFailure());
     }
 
     /** One burst's media: what was read, what was not, and the text that lasts. */
@@ -66,11 +75,14 @@ public final class MediaReader {
         private final List<MediaAttachment> attachments;
         private final List<Unread> unread;
         private final Map<String, Unread> unreadById = new HashMap<>();
+        private final RuntimeException allowanceFailure;
 
-        BurstMedia(List<InboundMessage> messages, List<MediaAttachment> attachments, List<Unread> unread) {
+        BurstMedia(List<InboundMessage> messages, List<MediaAttachment> attachments, List<Unread> unread,
+                   RuntimeException allowanceFailure) {
             this.messages = List.copyOf(messages);
             this.attachments = attachments;
             this.unread = unread;
+            this.allowanceFailure = allowanceFailure;
             for (Unread u : unread) {
                 unreadById.put(u.message().id(), u);
             }
@@ -84,6 +96,14 @@ public final class MediaReader {
         /** The items not read. */
         public List<Unread> unread() {
             return unread;
+        }
+
+        /**
+         * Why the daily allowance could not be counted (its files were read without it), or
+         * {@code null} when it was counted.
+         */
+        public RuntimeException allowanceFailure() {
+            return allowanceFailure;
         }
 
         /**

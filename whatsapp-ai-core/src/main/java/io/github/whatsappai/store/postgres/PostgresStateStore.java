@@ -9,6 +9,7 @@ import io.github.whatsappai.store.Arrival;
 import io.github.whatsappai.store.BurstProgress;
 import io.github.whatsappai.store.Claim;
 import io.github.whatsappai.store.ClaimLostException;
+import io.github.whatsappai.store.MediaAllowance;
 import io.github.whatsappai.store.OutboxPart;
 import io.github.whatsappai.store.StateStore;
 import io.github.whatsappai.store.StoreStats;
@@ -110,6 +111,7 @@ public final class PostgresStateStore implements StateStore {
     private final Sql sql;
     private final GroupCommit commits;
     private final List<WakeListener> listeners = new ArrayList<>();
+    private final PostgresMediaAllowance mediaAllowance;
 
     private PostgresStateStore(Builder b) {
         this.dataSource = b.dataSource;
@@ -124,6 +126,7 @@ public final class PostgresStateStore implements StateStore {
         this.maxBatch = policy.maxBatchSize();
         this.appendSql = APPEND.formatted(T, maxBatch, windowMillis, maxWaitMillis);
         this.sql = new Sql(dataSource, Math.max(1, (int) b.queryTimeout.toSeconds()));
+        this.mediaAllowance = new PostgresMediaAllowance(sql);
         if (b.migrate) {
             new PostgresSchemaMigrator(dataSource).migrate();
         }
@@ -881,7 +884,8 @@ public final class PostgresStateStore implements StateStore {
      * Deletes, in chunks of {@value #PURGE_CHUNK} rows per transaction: ledger ids older than
      * {@link #ledgerRetention()}, sent or abandoned parts last changed longer ago than the finished
      * retention (default 48 h), and conversations idle (nothing pending, nothing claimed) for longer
-     * than the key retention (default 30 days) together with their key links.
+     * than the key retention (default 30 days) together with their key links, and media allowances
+     * of days before yesterday (UTC).
      */
     @Override
     public long purge(long now) {
@@ -898,7 +902,22 @@ public final class PostgresStateStore implements StateStore {
                 + " returning phone_number_id, user_key), links as (delete from " + T + "key_link l using gone g"
                 + " where l.phone_number_id = g.phone_number_id and l.user_key = g.user_key returning 1)"
                 + " select (select count(*) from gone) + (select count(*) from links)", idleBefore);
+        // media allowances of days that are over: today and yesterday (UTC, the caller's clock) stay
+        long yesterday = Math.floorDiv(now, Duration.ofDays(1).toMillis()) - 1;
+        total += purgeChunks("purge media allowances", "delete from " + T + "media_allowance where (user_hash, day) in"
+                + " (select user_hash, day from " + T + "media_allowance where day < date '1970-01-01' + ?::integer"
+                + " limit " + PURGE_CHUNK + ")", yesterday);
         return total;
+    }
+
+    /**
+     * The daily media allowance in this database, shared by every instance on it: one atomic
+     * statement per file taken; rows hold a SHA-256 of the user id and the count, and are purged
+     * once their day is over.
+     */
+    @Override
+    public MediaAllowance mediaAllowance() {
+        return mediaAllowance;
     }
 
     private long purgeChunks(String operation, String statement, long before) {

@@ -450,6 +450,62 @@ class MediaBurstTest {
     }
 
     @Test
+    void theDailyAllowanceIsTheStoresSoInstancesOnOneStoreShareIt() throws IOException {
+        stubMedia("voice-12", "audio/ogg", VOICE, "audio/ogg");
+        stubMedia("voice-13", "audio/ogg", VOICE, "audio/ogg");
+        stubReply("Noted.\n<media-notes>\n1: One\n</media-notes>");
+        SwitchableStateStore shared = new SwitchableStateStore(InMemoryStateStore.builder().build());
+        shared.durable.set(true);
+        VirtualScheduler schedulerA = new VirtualScheduler(clock);
+        AiResponder responder = OpenRouterResponder.builder().settings(openRouter().build()).maxAttempts(1).build();
+        MediaSettings onePerDay = MediaSettings.builder().maxItemsPerUserPerDay(1).build();
+        ConversationEngine a = ConversationEngine.builder().userMapper(users).sessionStore(sessions).chatLogger(chatLog)
+                .aiResponder(responder).whatsAppClient(sender).mediaSource(graph).mediaSettings(onePerDay)
+                .clock(clock).scheduler(schedulerA).workerExecutor(DirectExecutor.INSTANCE)
+                .stateStore(shared).owner("instance-a").build();
+        engine = ConversationEngine.builder().userMapper(users).sessionStore(sessions).chatLogger(chatLog)
+                .aiResponder(responder).whatsAppClient(sender).mediaSource(graph).mediaSettings(onePerDay)
+                .clock(clock).scheduler(scheduler).workerExecutor(DirectExecutor.INSTANCE)
+                .stateStore(shared).owner("instance-b").build();
+
+        a.onMessage(voice("voice-12"));
+        schedulerA.advance(Duration.ofSeconds(16));
+        engine.onMessage(voice("voice-13"));
+        scheduler.advance(Duration.ofSeconds(16));
+
+        wm.verify(1, getRequestedFor(urlEqualTo("/v26.0/voice-12")));
+        wm.verify(0, getRequestedFor(urlEqualTo("/v26.0/voice-13")));
+        assertThat(sender.texts()).extracting(RecordingWhatsAppClient.SentText::text).containsExactly("Noted.",
+                "Sorry, I couldn't read your voice message (daily limit reached). Could you send it as text?");
+        a.close();
+    }
+
+    @Test
+    void aFailingAllowanceDoesNotKeepTheFilesFromBeingReadAndIsReported() throws IOException {
+        stubMedia("voice-14", "audio/ogg", VOICE, "audio/ogg");
+        stubMedia("photo-14", "image/jpeg", PHOTO, "image/jpeg");
+        stubReply("Got both.\n<media-notes>\n1: Hello\n2: A receipt\n</media-notes>");
+        SwitchableStateStore store = new SwitchableStateStore(InMemoryStateStore.builder().build());
+        store.allowanceDown.set(true);
+        AiResponder responder = OpenRouterResponder.builder().settings(openRouter().build()).maxAttempts(1).build();
+        engine = ConversationEngine.builder().userMapper(users).sessionStore(sessions).chatLogger(chatLog)
+                .aiResponder(responder).whatsAppClient(sender).mediaSource(graph).eventListener(events::add)
+                .clock(clock).scheduler(scheduler).workerExecutor(DirectExecutor.INSTANCE)
+                .stateStore(store).build();
+
+        send(voice("voice-14"), photo("photo-14", null));
+
+        assertThat(lastUserContent(aiRequests().get(0))).hasSize(4);
+        assertThat(sender.texts()).extracting(RecordingWhatsAppClient.SentText::text).containsExactly("Got both.");
+        assertThat(store.refused.get()).as("asked once for the burst, not once per file").isEqualTo(1);
+        assertThat(events(Event.SpiFailed.class)).singleElement().satisfies(e -> {
+            assertThat(e.spi()).isEqualTo("StateStore");
+            assertThat(e.willRetry()).isFalse();
+            assertThat(e.error()).hasMessageContaining("media allowance");
+        });
+    }
+
+    @Test
     void withoutAMediaModelAMediaOnlyBurstGetsThePoliteReplyWithoutAnyCall() {
         engine(openRouter().mediaModel(null).mediaFallbackModels(List.of()).build(), m -> { });
 

@@ -41,7 +41,7 @@ class PostgresSchemaMigratorTest {
         assertThat(migrator.migrate()).isEmpty();
         assertThat(migrator.appliedVersions()).containsExactly(1, 2);
         assertThat(query(ds, "select count(*) from pg_tables where schemaname = 'public'")).isZero();
-        assertThat(query(ds, "select count(*) from pg_tables where schemaname = 'whatsapp_ai'")).isEqualTo(7);
+        assertThat(query(ds, "select count(*) from pg_tables where schemaname = 'whatsapp_ai'")).isEqualTo(8);
         assertThat(query(ds, "select count(*) from pg_extension where extname <> 'plpgsql'")).isZero();
         assertThat(PostgresSchemaMigrator.scripts()).containsOnlyKeys("V1__state.sql", "V2__media.sql");
     }
@@ -117,6 +117,8 @@ class PostgresSchemaMigratorTest {
             store.saveReply(claim, replied, List.of("answer"), T0 + 86_400_000);
             Claim taken = store.claimDue(T0 + 45_000, 1, "b", T0 + 75_000).get(0);
             assertThat(taken.progress()).isEqualTo(replied);
+            assertThat(store.mediaAllowance().take("u", java.time.LocalDate.of(2026, 12, 5), 1)).isTrue();
+            assertThat(store.mediaAllowance().take("u", java.time.LocalDate.of(2026, 12, 5), 1)).isFalse();
         }
         assertThat(new PostgresSchemaMigrator(ds).migrate()).isEmpty();
     }
