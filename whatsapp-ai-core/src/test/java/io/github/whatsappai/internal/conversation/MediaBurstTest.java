@@ -450,6 +450,55 @@ class MediaBurstTest {
     }
 
     @Test
+    void aBurstTakenOverBeforeItsReplyWasStoredLogsItsMediaOnceAndAnswersOnce() throws IOException {
+        stubMedia("voice-15", "audio/ogg", VOICE, "audio/ogg");
+        stubReply("We open at 8.\n<media-notes>\n1: Jam berapa buka hari Sabtu?\n</media-notes>");
+        SwitchableStateStore shared = new SwitchableStateStore(InMemoryStateStore.builder().build());
+        shared.durable.set(true);
+        VirtualScheduler schedulerA = new VirtualScheduler(clock);
+        RecordingWhatsAppClient senderA = new RecordingWhatsAppClient();
+        AiResponder responder = OpenRouterResponder.builder().settings(openRouter().build()).maxAttempts(1).build();
+        // instance A logs the voice note with its transcript, then cannot store the reply and dies waiting
+        AiResponder thenTheStoreFails = new AiResponder() {
+            @Override
+            public io.github.whatsappai.ai.AiReply respond(io.github.whatsappai.ai.AiRequest request) {
+                io.github.whatsappai.ai.AiReply reply = responder.respond(request);
+                shared.down.set(true);
+                return reply;
+            }
+
+            @Override
+            public boolean acceptsMedia() {
+                return true;
+            }
+        };
+        ConversationEngine a = ConversationEngine.builder().userMapper(users).sessionStore(sessions).chatLogger(chatLog)
+                .aiResponder(thenTheStoreFails).whatsAppClient(senderA).mediaSource(graph)
+                .clock(clock).scheduler(schedulerA).workerExecutor(DirectExecutor.INSTANCE)
+                .stateStore(shared).owner("instance-a").lease(Duration.ofSeconds(30)).build();
+        engine = ConversationEngine.builder().userMapper(users).sessionStore(sessions).chatLogger(chatLog)
+                .aiResponder(responder).whatsAppClient(sender).mediaSource(graph)
+                .clock(clock).scheduler(scheduler).workerExecutor(DirectExecutor.INSTANCE)
+                .stateStore(shared).owner("instance-b").lease(Duration.ofSeconds(30)).build();
+
+        a.onMessage(voice("voice-15"));
+        schedulerA.advance(Duration.ofSeconds(16));
+        assertThat(chatLog.entries()).extracting(ChatLogEntry::content)
+                .containsExactly("[voice message] Jam berapa buka hari Sabtu?");
+        shared.down.set(false);
+        scheduler.advance(Duration.ofSeconds(50));
+
+        assertThat(aiRequests()).as("the reply was never stored: B asked again").hasSize(2);
+        assertThat(senderA.texts()).isEmpty();
+        assertThat(sender.texts()).extracting(RecordingWhatsAppClient.SentText::text).containsExactly("We open at 8.");
+        assertThat(chatLog.entries()).extracting(ChatLogEntry::content)
+                .containsExactlyInAnyOrder("[voice message] Jam berapa buka hari Sabtu?", "We open at 8.");
+        String session = chatLog.entries().get(0).sessionId();
+        assertThat(sessions.history(session, 10)).extracting(ChatTurn::content)
+                .containsExactly("[voice message] Jam berapa buka hari Sabtu?", "We open at 8.");
+    }
+
+    @Test
     void theDailyAllowanceIsTheStoresSoInstancesOnOneStoreShareIt() throws IOException {
         stubMedia("voice-12", "audio/ogg", VOICE, "audio/ogg");
         stubMedia("voice-13", "audio/ogg", VOICE, "audio/ogg");
