@@ -16,7 +16,8 @@ import java.time.Duration;
  * @param maxBurstBytes most bytes of media read for one burst (default 10 MiB); at least
  *        {@code maxItemBytes}. Items are read in message order; those that no longer fit are not read
  * @param maxItemsPerUserPerDay most files read per user per UTC day (default 50); 0 reads none. Counted
- *        in the state store: shared by every instance on a durable store, per instance in memory
+ *        by the state store ({@link io.github.whatsappai.store.StateStore#mediaAllowance()}): one count
+ *        for every instance on the PostgreSQL store, a count per instance in memory
  * @param downloadTimeout the longest one file's lookup and download may take, retries included
  *        (default 60 s); positive
  * @param unreadNotice the sentence that tells the user what could not be read; {@value #ITEMS} stands
