@@ -7,6 +7,8 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +24,8 @@ import java.util.function.Consumer;
  *
  * <p>With a durable {@link VectorCache}, passages the memory does not hold are looked up there
  * before they are embedded, and new vectors are written there, so a restart embeds only new text;
- * a cache that fails is logged once and bypassed.
+ * a cache that fails is logged once and bypassed. {@link #maintain} marks the vectors of the
+ * version in use in that cache and deletes the entries nobody marked within a retention.
  *
  * <p>When the embedder fails, the batches done so far are kept, the rest of the passages get no
  * vector (lexical retrieval still finds them) and {@link Event.KnowledgeBaseEmbeddingFailed} is
@@ -132,6 +135,38 @@ final class PassageVectors {
             }
         }
         return new VectorIndex(vectors, dimension);
+    }
+
+    /**
+     * The durable cache's upkeep: marks every vector of the version in use as used at {@code now},
+     * then deletes the entries nobody has used since {@code now - retention}. Logs what it deleted.
+     * Marking first keeps this instance's vectors; another instance's live vectors are safe as long
+     * as it runs this more often than {@code retention} (each knowledge base does, once a day).
+     *
+     * @return whether the cache answered (false without a durable cache or when it failed; logged once)
+     */
+    boolean maintain(Instant now, Duration retention) {
+        if (durable == null) {
+            return false;
+        }
+        Instant cutoff = now.minus(retention);
+        int deleted;
+        try {
+            durable.markUsed(cache.keySet(), now);
+            deleted = durable.deleteUnusedBefore(cutoff);
+            durableOk();
+        } catch (RuntimeException e) {
+            durableFailed("clean up", e);
+            return false;
+        }
+        if (deleted > 0) {
+            LOG.info("Vector cache {}: deleted {} vectors no index has used since {} (kept the {} of this index)",
+                    durable, deleted, cutoff.atZone(java.time.ZoneOffset.UTC).toLocalDate(), cache.size());
+        } else {
+            LOG.debug("Vector cache {}: nothing unused since {}; marked the {} vectors of this index in use",
+                    durable, cutoff.atZone(java.time.ZoneOffset.UTC).toLocalDate(), cache.size());
+        }
+        return true;
     }
 
     /** Fills from the durable cache what the memory lacked, removing those from {@code todo}. */

@@ -64,7 +64,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * vectors computed before, leaves the rest to lexical retrieval until a later refresh succeeds, and
  * is reported as {@link Event.KnowledgeBaseEmbeddingFailed}; a query that cannot be embedded is
  * answered lexically. {@link #searchWithinBudget} fills a character budget, joining neighbouring
- * passages and counting their overlap once.
+ * passages and counting their overlap once. With a durable {@link VectorCache}, vectors the memory
+ * lacks are read from it before anything is embedded; after a scheduled refresh, at most once a
+ * day, the vectors of the index in use are marked in use there and entries nobody used within the
+ * vector retention (default {@link #DEFAULT_VECTOR_RETENTION}) are deleted.
  *
  * <p><b>Threads.</b> Thread-safe: {@link #search} never blocks on a refresh; refreshes run one at
  * a time. With no scheduler given, {@link #start()} creates one named daemon thread, which
@@ -86,6 +89,10 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
     public static final int DEFAULT_PASSAGE_CHARS = 500;
     /** Text repeated where a paragraph is cut between passages: 100 characters. */
     public static final int DEFAULT_OVERLAP_CHARS = 100;
+    /** Cached vectors no knowledge base has used for this long are deleted from a durable cache: 30 days. */
+    public static final Duration DEFAULT_VECTOR_RETENTION = Duration.ofDays(30);
+    /** How often the durable vector cache's upkeep runs at most (after a scheduled refresh): 1 day. */
+    static final Duration VECTOR_UPKEEP_INTERVAL = Duration.ofDays(1);
 
     /** Query terms beyond this many are ignored (a long message is still searched by its start). */
     private static final int MAX_QUERY_TERMS = 256;
@@ -134,6 +141,10 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
     private final Embedder embedder;
     /** Guarded by refreshLock; null without an embedder. */
     private final PassageVectors passageVectors;
+    private final boolean durableVectors;
+    private final Duration vectorRetention;
+    /** When the durable cache's upkeep last succeeded; guarded by refreshLock. */
+    private Instant lastVectorUpkeep;
     private final AtomicBoolean queryEmbeddingFailing = new AtomicBoolean();
 
     private final ReentrantLock refreshLock = new ReentrantLock();
@@ -160,6 +171,8 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
         this.listener = b.listener;
         this.embedder = b.embedder;
         this.passageVectors = b.embedder == null ? null : new PassageVectors(b.embedder, b.vectorCache, this::emit);
+        this.durableVectors = passageVectors != null && b.vectorCache != null;
+        this.vectorRetention = b.vectorRetention;
         this.refreshInterval = b.refreshInterval;
         Duration firstRetry = b.retryDelay.compareTo(b.refreshInterval) > 0 ? b.refreshInterval : b.retryDelay;
         this.retryBackoff = Backoff.exponential(firstRetry, b.refreshInterval).withJitter(Backoff.Jitter.NONE);
@@ -387,6 +400,7 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
         }
         try {
             refreshNow();
+            vectorUpkeep();
         } catch (RuntimeException e) {
             LOG.error("Knowledge-base refresh failed unexpectedly", e);
         }
@@ -409,6 +423,29 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
                 delay = retryBackoff.delay(++failedRefreshes, null);
             }
             pending = scheduler.schedule(this::scheduledRefresh, delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * At most once a {@link #VECTOR_UPKEEP_INTERVAL}, once an index is loaded: marks its vectors in
+     * use in the durable cache and deletes what nobody used within the retention. A failure (logged
+     * once) is tried again after the next refresh.
+     */
+    private void vectorUpkeep() {
+        if (!durableVectors) {
+            return;
+        }
+        refreshLock.lock();
+        try {
+            Instant now = clock.instant();
+            if (!isReady() || lastVectorUpkeep != null && now.isBefore(lastVectorUpkeep.plus(VECTOR_UPKEEP_INTERVAL))) {
+                return;
+            }
+            if (passageVectors.maintain(now, vectorRetention)) {
+                lastVectorUpkeep = now;
+            }
+        } finally {
+            refreshLock.unlock();
         }
     }
 
@@ -526,6 +563,7 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
         private Embedder embedder;
         private KnowledgeBaseSettings embeddings;
         private VectorCache vectorCache;
+        private Duration vectorRetention = DEFAULT_VECTOR_RETENTION;
 
         private Builder() {
         }
@@ -560,6 +598,23 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
          */
         public Builder vectorCache(VectorCache cache) {
             this.vectorCache = Objects.requireNonNull(cache, "cache");
+            return this;
+        }
+
+        /**
+         * How long vectors in the {@linkplain #vectorCache durable cache} may go unused before they
+         * are deleted. After a scheduled refresh, at most once a day, this knowledge base marks the
+         * vectors of its index in use there and deletes the entries nobody has used for this long:
+         * those of passages that left every document. Knowledge bases sharing the cache (replicas,
+         * other documents) each mark their own, so none deletes another's while it runs; one
+         * stopped for longer loses its vectors and embeds them again when it starts. Default
+         * {@link #DEFAULT_VECTOR_RETENTION}.
+         *
+         * <p>{@link #build()} refuses a retention not longer than the refresh interval plus a day:
+         * a running knowledge base marks its vectors only that often.
+         */
+        public Builder vectorRetention(Duration retention) {
+            this.vectorRetention = retention;
             return this;
         }
 
@@ -688,7 +743,14 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
                             "must be between 1 and ~2 GiB, was " + maxPdfBytes)
                     .problemIf(maxPages <= 0, "maxPages", "must be positive, was " + maxPages)
                     .problemIf(passageProblem != null, "passageSize", "is invalid: " + passageProblem)
-                    .done();
+                    .positive("vectorRetention", vectorRetention);
+            if (vectorCache != null && vectorRetention != null && refreshInterval != null
+                    && vectorRetention.compareTo(refreshInterval.plus(VECTOR_UPKEEP_INTERVAL)) <= 0) {
+                check.problem("vectorRetention", "must be longer than the refresh interval plus a day ("
+                        + refreshInterval.plus(VECTOR_UPKEEP_INTERVAL) + "), was " + vectorRetention
+                        + ": a running knowledge base marks its cached vectors in use only that often");
+            }
+            check.done();
             if (embedder == null && embeddings != null) {
                 OpenAiCompatibleEmbedder.Builder b = embeddings.embedderBuilder();
                 if (httpClient != null) {

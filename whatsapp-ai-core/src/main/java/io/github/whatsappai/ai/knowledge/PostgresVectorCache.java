@@ -9,6 +9,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -31,10 +35,15 @@ import java.util.regex.Pattern;
  * }</pre>
  *
  * <p>The table ({@value #DEFAULT_TABLE} unless named) is created with {@code CREATE TABLE IF NOT
- * EXISTS} by {@link #create}; rows are only added (a key already present is kept), and each read
- * stamps the rows it finds with the date, so rows that no index has asked for in a while can be
- * removed with {@link #deleteUnusedBefore(java.time.Instant)}. Reads and writes go in chunks of
- * {@value #CHUNK} keys per statement or batch. Thread-safe: it holds no connection between calls.
+ * EXISTS} by {@link #create}; rows are only added (a key already present keeps its vector). Each
+ * row carries the last date (UTC, from the cache's clock) it was stored, read or
+ * {@linkplain #markUsed marked in use}; {@link #deleteUnusedBefore(Instant)} removes the rows no
+ * one has used since a cutoff. A {@link PdfKnowledgeBase} with this cache does both on its own,
+ * once a day: it marks the vectors of its index, then deletes what nobody marked within its
+ * {@linkplain PdfKnowledgeBase.Builder#vectorRetention retention} (30 days by default), so
+ * several knowledge bases can share the table without removing each other's vectors. Reads and
+ * writes go in chunks of {@value #CHUNK} keys per statement or batch. Thread-safe: it holds no
+ * connection between calls.
  */
 public final class PostgresVectorCache implements VectorCache {
 
@@ -47,10 +56,12 @@ public final class PostgresVectorCache implements VectorCache {
 
     private final DataSource dataSource;
     private final String table;
+    private final Clock clock;
 
-    private PostgresVectorCache(DataSource dataSource, String table) {
+    private PostgresVectorCache(DataSource dataSource, String table, Clock clock) {
         this.dataSource = dataSource;
         this.table = table;
+        this.clock = clock;
     }
 
     /**
@@ -70,13 +81,25 @@ public final class PostgresVectorCache implements VectorCache {
      * @throws IllegalStateException when the database cannot be reached or the table not created
      */
     public static PostgresVectorCache create(DataSource dataSource, String table) {
+        return create(dataSource, table, Clock.systemUTC());
+    }
+
+    /**
+     * Like {@link #create(DataSource, String)}, with the clock that dates reads and writes (give
+     * the knowledge base's clock, e.g. a test's manual one). Default: the system UTC clock.
+     *
+     * @throws IllegalArgumentException when {@code table} is not a lower-case SQL name
+     * @throws IllegalStateException when the database cannot be reached or the table not created
+     */
+    public static PostgresVectorCache create(DataSource dataSource, String table, Clock clock) {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(clock, "clock");
         if (!TABLE.matcher(table).matches()) {
             throw new IllegalArgumentException("the vector cache table must be a lower-case SQL name such as "
                     + DEFAULT_TABLE + " or app.passage_vectors, was '" + table + "'");
         }
-        PostgresVectorCache cache = new PostgresVectorCache(dataSource, table);
+        PostgresVectorCache cache = new PostgresVectorCache(dataSource, table, clock);
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute("create table if not exists " + table + " (key char(64) primary key, "
                     + "vector bytea not null, used_on date not null default current_date)");
@@ -94,10 +117,10 @@ public final class PostgresVectorCache implements VectorCache {
             return found;
         }
         List<String> all = new ArrayList<>(keys);
+        LocalDate today = today(clock.instant());
         try (Connection c = dataSource.getConnection();
              PreparedStatement select = c.prepareStatement("select key, vector from " + table + " where key = any (?)");
-             PreparedStatement touch = c.prepareStatement("update " + table + " set used_on = current_date "
-                     + "where key = any (?) and used_on < current_date")) {
+             PreparedStatement touch = touch(c)) {
             for (int from = 0; from < all.size(); from += CHUNK) {
                 Array array = c.createArrayOf("text", all.subList(from, Math.min(all.size(), from + CHUNK)).toArray());
                 select.setArray(1, array);
@@ -106,8 +129,7 @@ public final class PostgresVectorCache implements VectorCache {
                         found.put(rs.getString(1), decode(rs.getBytes(2)));
                     }
                 }
-                touch.setArray(1, array);
-                touch.executeUpdate();
+                touch(touch, array, today);
                 array.free();
             }
         } catch (SQLException e) {
@@ -122,13 +144,17 @@ public final class PostgresVectorCache implements VectorCache {
         if (vectors.isEmpty()) {
             return;
         }
+        LocalDate today = today(clock.instant());
+        // a key another instance stored meanwhile keeps its vector and is dated today
         try (Connection c = dataSource.getConnection();
-             PreparedStatement insert = c.prepareStatement("insert into " + table + " (key, vector) values (?, ?) "
-                     + "on conflict (key) do nothing")) {
+             PreparedStatement insert = c.prepareStatement("insert into " + table + " as t (key, vector, used_on) "
+                     + "values (?, ?, ?) on conflict (key) do update set used_on = excluded.used_on "
+                     + "where t.used_on < excluded.used_on")) {
             int pending = 0;
             for (Map.Entry<String, float[]> e : vectors.entrySet()) {
                 insert.setString(1, e.getKey());
                 insert.setBytes(2, encode(e.getValue()));
+                insert.setObject(3, today);
                 insert.addBatch();
                 if (++pending == CHUNK) {
                     insert.executeBatch();
@@ -143,19 +169,55 @@ public final class PostgresVectorCache implements VectorCache {
         }
     }
 
+    /** Dates the rows of {@code keys} with {@code when}'s day (UTC) unless they carry that day or a later one. */
+    @Override
+    public void markUsed(Collection<String> keys, Instant when) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        List<String> all = new ArrayList<>(keys);
+        LocalDate day = today(when);
+        try (Connection c = dataSource.getConnection(); PreparedStatement touch = touch(c)) {
+            for (int from = 0; from < all.size(); from += CHUNK) {
+                Array array = c.createArrayOf("text", all.subList(from, Math.min(all.size(), from + CHUNK)).toArray());
+                touch(touch, array, day);
+                array.free();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot mark vectors in use in " + table + " (SQL state "
+                    + e.getSQLState() + ")", e);
+        }
+    }
+
     /**
-     * Deletes the rows no read has found since {@code cutoff}'s date (UTC), e.g. a month ago:
-     * vectors of passages that left every document. Returns how many were deleted.
+     * Deletes the rows not stored, read or marked in use since {@code cutoff}'s date (UTC), e.g. a
+     * month ago: vectors of passages that left every document. Returns how many were deleted.
      */
-    public int deleteUnusedBefore(java.time.Instant cutoff) {
+    @Override
+    public int deleteUnusedBefore(Instant cutoff) {
         try (Connection c = dataSource.getConnection();
              PreparedStatement delete = c.prepareStatement("delete from " + table + " where used_on < ?")) {
-            delete.setObject(1, cutoff.atZone(java.time.ZoneOffset.UTC).toLocalDate());
+            delete.setObject(1, today(cutoff));
             return delete.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot delete unused vectors from " + table + " (SQL state "
                     + e.getSQLState() + ")", e);
         }
+    }
+
+    private PreparedStatement touch(Connection c) throws SQLException {
+        return c.prepareStatement("update " + table + " set used_on = ? where key = any (?) and used_on < ?");
+    }
+
+    private static void touch(PreparedStatement touch, Array keys, LocalDate day) throws SQLException {
+        touch.setObject(1, day);
+        touch.setArray(2, keys);
+        touch.setObject(3, day);
+        touch.executeUpdate();
+    }
+
+    private static LocalDate today(Instant instant) {
+        return instant.atZone(ZoneOffset.UTC).toLocalDate();
     }
 
     static byte[] encode(float[] vector) {

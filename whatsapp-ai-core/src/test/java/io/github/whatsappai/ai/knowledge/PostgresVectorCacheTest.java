@@ -1,5 +1,7 @@
 package io.github.whatsappai.ai.knowledge;
 
+import io.github.whatsappai.testing.ManualClock;
+import io.github.whatsappai.testing.VirtualScheduler;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -27,7 +30,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * Vectors cached in a real PostgreSQL (embedded) survive a restart of the knowledge base: a new
  * instance over the same table embeds nothing for text it has seen, and only the new passages of a
- * changed PDF. A cache that fails never fails a refresh.
+ * changed PDF. A cache that fails never fails a refresh. Knowledge bases sharing the table mark
+ * the vectors they use once a day and delete only what nobody used within the retention (virtual
+ * days: a manual clock and a virtual scheduler drive their refreshes).
  */
 class PostgresVectorCacheTest {
 
@@ -138,6 +143,118 @@ class PostgresVectorCacheTest {
         assertThat(rows(cache)).isZero();
     }
 
+    private static final List<String> SIZES = List.of("# Sizes",
+            "Shirts come in sizes small to extra large; the size chart is printed on every label.");
+    private static final List<String> PICKUP = List.of("# Pickup",
+            "Orders can be collected at the counter of the shop from the next morning on.");
+
+    @Test
+    void knowledgeBasesSharingTheTableKeepEachOthersVectorsAndDeleteOnlyUnusedOnes() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2026-12-01T03:00:00Z"));
+        VirtualScheduler scheduler = new VirtualScheduler(clock);
+        String table = table();
+        Path first = dir.resolve("handbook.pdf");
+        Path second = dir.resolve("shipping.pdf");
+        Files.write(first, TestPdfs.paragraphs("Handbook", List.of(WARRANTY, RETURNS)));
+        Files.write(second, TestPdfs.paragraphs("Shipping", List.of(DELIVERY, PICKUP)));
+        try (PdfKnowledgeBase a = scheduled(first, table, clock, scheduler);
+             PdfKnowledgeBase b = scheduled(second, table, clock, scheduler)) {
+            a.start();
+            b.start();
+            scheduler.runDueTasks();
+            assertThat(rows(table)).isEqualTo(4);
+
+            // the first document drops its returns page: that vector is now used by nobody
+            Files.write(first, TestPdfs.paragraphs("Handbook", List.of(WARRANTY, SIZES)));
+            scheduler.advance(Duration.ofHours(1));
+            assertThat(rows(table)).isEqualTo(5);
+
+            scheduler.advance(Duration.ofDays(30));
+            assertThat(rows(table)).as("unused for 30 days, not yet longer").isEqualTo(5);
+            scheduler.advance(Duration.ofDays(2));
+            assertThat(rows(table)).as("the returns vector is gone; both indexes keep theirs").isEqualTo(4);
+        }
+        // what is left: each current document embeds nothing, the old version only its returns page
+        assertThat(embeddedBy(first, table)).isZero();
+        assertThat(embeddedBy(second, table)).isZero();
+        Files.write(first, TestPdfs.paragraphs("Handbook", List.of(WARRANTY, RETURNS)));
+        assertThat(embeddedBy(first, table)).isEqualTo(1);
+    }
+
+    @Test
+    void theUpkeepRunsOnceADayAfterARefreshAndNeverBeforeTheFirstLoad() throws Exception {
+        ManualClock clock = new ManualClock(Instant.parse("2026-12-01T03:00:00Z"));
+        VirtualScheduler scheduler = new VirtualScheduler(clock);
+        List<Instant> cutoffs = new ArrayList<>();
+        PostgresVectorCache postgresCache = PostgresVectorCache.create(db(), table(), clock);
+        VectorCache counting = new VectorCache() {
+            @Override
+            public Map<String, float[]> getAll(Collection<String> keys) {
+                return postgresCache.getAll(keys);
+            }
+
+            @Override
+            public void putAll(Map<String, float[]> vectors) {
+                postgresCache.putAll(vectors);
+            }
+
+            @Override
+            public void markUsed(Collection<String> keys, Instant when) {
+                postgresCache.markUsed(keys, when);
+            }
+
+            @Override
+            public int deleteUnusedBefore(Instant cutoff) {
+                cutoffs.add(cutoff);
+                return postgresCache.deleteUnusedBefore(cutoff);
+            }
+        };
+        Path missing = dir.resolve("later.pdf");
+        try (PdfKnowledgeBase kb = PdfKnowledgeBase.builder().source(missing.toString())
+                .embedder(new HybridRetrievalTest.ConceptEmbedder()).vectorCache(counting)
+                .vectorRetention(Duration.ofDays(10)).clock(clock).scheduler(scheduler).build()) {
+            kb.start();
+            scheduler.advance(Duration.ofHours(3));
+            assertThat(cutoffs).as("nothing loaded, nothing it could vouch for").isEmpty();
+
+            Files.write(missing, TestPdfs.paragraphs("Handbook", List.of(WARRANTY)));
+            scheduler.advance(Duration.ofHours(1));
+            assertThat(kb.isReady()).isTrue();
+            assertThat(cutoffs).as("right after the refresh that loaded it").hasSize(1);
+            Instant loaded = cutoffs.get(0).plus(Duration.ofDays(10));
+            assertThat(loaded).isAfter(clock.instant().minus(Duration.ofHours(1))).isBeforeOrEqualTo(clock.instant());
+            scheduler.advance(Duration.ofDays(3));
+            assertThat(cutoffs).as("then once a day, though it refreshes every hour").containsExactly(
+                    loaded.minus(Duration.ofDays(10)), loaded.minus(Duration.ofDays(9)),
+                    loaded.minus(Duration.ofDays(8)), loaded.minus(Duration.ofDays(7)));
+        }
+    }
+
+    @Test
+    void aRetentionShorterThanTheMarkingIntervalIsRefused() {
+        assertThatThrownBy(() -> PdfKnowledgeBase.builder().source("kb.pdf")
+                .embedder(new HybridRetrievalTest.ConceptEmbedder()).vectorCache(PostgresVectorCache.create(db(), table()))
+                .refreshInterval(Duration.ofHours(12)).vectorRetention(Duration.ofHours(36)).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("vectorRetention")
+                .hasMessageContaining("must be longer than the refresh interval plus a day (PT36H), was PT36H");
+    }
+
+    private PdfKnowledgeBase scheduled(Path pdf, String table, ManualClock clock, VirtualScheduler scheduler) {
+        return PdfKnowledgeBase.builder().source(pdf.toString()).embedder(new HybridRetrievalTest.ConceptEmbedder())
+                .vectorCache(PostgresVectorCache.create(db(), table, clock)).clock(clock).scheduler(scheduler).build();
+    }
+
+    /** Passages a new knowledge base over {@code pdf} embeds with the cache in {@code table}. */
+    private static int embeddedBy(Path pdf, String table) {
+        HybridRetrievalTest.ConceptEmbedder embedder = new HybridRetrievalTest.ConceptEmbedder();
+        try (PdfKnowledgeBase kb = PdfKnowledgeBase.builder().source(pdf.toString()).embedder(embedder)
+                .vectorCache(PostgresVectorCache.create(db(), table)).build()) {
+            kb.refreshNow();
+        }
+        return embedder.texts.get();
+    }
+
     @Test
     void aFailingCacheNeverFailsARefreshOrASearch() throws Exception {
         VectorCache broken = new VectorCache() {
@@ -173,7 +290,10 @@ class PostgresVectorCacheTest {
     }
 
     private static int rows(PostgresVectorCache cache) throws Exception {
-        String table = cache.toString().replaceAll(".*\\[|]", "");
+        return rows(cache.toString().replaceAll(".*\\[|]", ""));
+    }
+
+    private static int rows(String table) throws Exception {
         try (Connection c = db().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select count(*) from " + table)) {
             rs.next();
