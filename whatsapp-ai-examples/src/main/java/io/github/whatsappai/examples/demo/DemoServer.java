@@ -6,8 +6,10 @@ import io.github.whatsappai.ai.AiResponder;
 import io.github.whatsappai.ai.KnowledgeBaseResponder;
 import jakarta.servlet.MultipartConfigElement;
 import io.github.whatsappai.ai.OpenRouterResponder;
+import io.github.whatsappai.ai.knowledge.Embedder;
 import io.github.whatsappai.ai.knowledge.KnowledgeBaseSettings;
 import io.github.whatsappai.ai.knowledge.PdfKnowledgeBase;
+import io.github.whatsappai.ai.knowledge.PostgresVectorCache;
 import io.github.whatsappai.client.GraphWhatsAppClient;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.event.EventListener;
@@ -64,8 +66,10 @@ import javax.sql.DataSource;
  * as fallback), {@code META_ACCESS_TOKEN} (sends through the Graph API), {@code DATABASE_URL} (users,
  * credits, sessions and chat logs in PostgreSQL, and the SDK's durable state store: demos on one
  * database are replicas that share the work; see {@link DemoDatabase}), {@code SUPABASE_URL} + {@code SUPABASE_KEY} (chat
- * logs in Supabase). Every variable of {@link WhatsAppAiConfig} is honoured, plus {@code PORT}
- * (default 8080).
+ * logs in Supabase), {@code EMBEDDINGS_BASE_URL} + {@code EMBEDDINGS_MODEL} (hybrid retrieval; with
+ * {@code DATABASE_URL} the passage vectors are cached in PostgreSQL, so a restart or another demo on
+ * the same database embeds only new text). Every variable of {@link WhatsAppAiConfig} is honoured,
+ * plus {@code PORT} (default 8080).
  */
 public final class DemoServer implements AutoCloseable {
 
@@ -101,6 +105,7 @@ public final class DemoServer implements AutoCloseable {
     private final List<AutoCloseable> resources;
     private final int port;
     private final WhatsAppAiHealth health;
+    private final PdfKnowledgeBase knowledgeBase;
     /** The PostgreSQL pool and durable state store, or {@code null} without {@code DATABASE_URL}. */
     private final DemoDatabase database;
     /** Bursts the SDK released at close for another instance (durable store only). */
@@ -109,8 +114,10 @@ public final class DemoServer implements AutoCloseable {
     private volatile long leftAtClose = -1;
 
     private DemoServer(Server server, WhatsAppAi ai, Outbox outbox, List<AutoCloseable> resources, int port,
-                       WhatsAppAiHealth health, DemoDatabase database, AtomicInteger releasedAtClose) {
+                       WhatsAppAiHealth health, PdfKnowledgeBase knowledgeBase, DemoDatabase database,
+                       AtomicInteger releasedAtClose) {
         this.health = health;
+        this.knowledgeBase = knowledgeBase;
         this.releasedAtClose = releasedAtClose;
         this.database = database;
         this.server = server;
@@ -149,6 +156,23 @@ public final class DemoServer implements AutoCloseable {
      */
     public static DemoServer start(Map<String, String> environment, PrintStream console,
                                    UnaryOperator<WhatsAppAi.Builder> customizer) throws Exception {
+        return start(environment, console, customizer, null);
+    }
+
+    /**
+     * Starts the demo with {@code embedder} for hybrid retrieval instead of the one the environment
+     * names ({@code EMBEDDINGS_BASE_URL}); {@code null} keeps the environment's choice. With
+     * {@code DATABASE_URL} its vectors are cached in PostgreSQL. The in-process model's demo
+     * (module {@code whatsapp-ai-embeddings-onnx}) starts this way.
+     *
+     * @param environment the variables to read (pass {@code System.getenv()})
+     * @param console where the banner and the outgoing messages of the local Graph API stand-in go
+     * @param customizer last changes to the SDK's builder (tests inject a clock and scheduler here)
+     * @param embedder the embedder of the knowledge base, or {@code null}
+     * @return the running demo; close it to stop
+     */
+    public static DemoServer start(Map<String, String> environment, PrintStream console,
+                                   UnaryOperator<WhatsAppAi.Builder> customizer, Embedder embedder) throws Exception {
         Map<String, String> env = new HashMap<>(environment);
         boolean demoSecrets = env.get("META_APP_SECRET") == null || env.get("META_APP_SECRET").isBlank();
         if (demoSecrets) {
@@ -236,8 +260,13 @@ public final class DemoServer implements AutoCloseable {
                     ? "local Graph API stand-in (outgoing messages are printed here)"
                     : "the Graph API stand-in at " + config.graph().baseUrl() + " (META_GRAPH_API_BASE_URL)");
 
-            PdfKnowledgeBase knowledgeBase = knowledgeBase(config.knowledgeBase(), listener);
-            resources.add(knowledgeBase);
+            String databaseUrl = env.get("DATABASE_URL");
+            if (databaseUrl != null && !databaseUrl.isBlank()) {
+                database = DemoDatabase.open(databaseUrl, env.get("DATABASE_USER"), env.get("DATABASE_PASSWORD"), config);
+                resources.add(database);
+            }
+            PdfKnowledgeBase knowledgeBase = knowledgeBase(config.knowledgeBase(), embedder, database, listener, parts);
+            resources.add(0, knowledgeBase); // closed first: it may be writing vectors to the database
             AiResponder offline = new OfflineMediaResponder(new KnowledgeBaseResponder(knowledgeBase));
             if (config.openRouter().apiKey() != null) {
                 builder.aiResponder(OpenRouterResponder.create(config.openRouter(), knowledgeBase)).fallbackResponder(offline);
@@ -250,10 +279,7 @@ public final class DemoServer implements AutoCloseable {
                 parts.add("offline knowledge-base responder (set OPENROUTER_API_KEY for an LLM)");
             }
 
-            String databaseUrl = env.get("DATABASE_URL");
-            if (databaseUrl != null && !databaseUrl.isBlank()) {
-                database = DemoDatabase.open(databaseUrl, env.get("DATABASE_USER"), env.get("DATABASE_PASSWORD"), config);
-                resources.add(database);
+            if (database != null) {
                 DataSource dataSource = database.dataSource();
                 store.set(HealthChecks.dataSource("store", dataSource, Duration.ofSeconds(2)));
                 builder.userMapper(new JdbcUserMapper(dataSource))
@@ -278,7 +304,7 @@ public final class DemoServer implements AutoCloseable {
             WhatsAppAi ai = customizer.apply(builder).build();
             sdk.set(ai);
             webhook.bind(new WhatsAppWebhookServlet(ai));
-            DemoServer demo = new DemoServer(server, ai, outbox, resources, port, health, database,
+            DemoServer demo = new DemoServer(server, ai, outbox, resources, port, health, knowledgeBase, database,
                     releasedAtClose);
             demo.printBanner(console, config, demoSecrets, parts);
             healthPrinter.start();
@@ -290,19 +316,32 @@ public final class DemoServer implements AutoCloseable {
         }
     }
 
-    private static PdfKnowledgeBase knowledgeBase(KnowledgeBaseSettings settings, EventListener listener)
+    private static PdfKnowledgeBase knowledgeBase(KnowledgeBaseSettings settings, Embedder embedder,
+                                                  DemoDatabase database, EventListener listener, List<String> parts)
             throws IOException {
         List<String> sources = settings.sources();
         if (sources.isEmpty()) {
             sources = List.of(extractSamplePdf().toString());
         }
-        PdfKnowledgeBase kb = PdfKnowledgeBase.builder()
+        PdfKnowledgeBase.Builder kb = PdfKnowledgeBase.builder()
                 .settings(settings) // refresh interval; EMBEDDINGS_BASE_URL/_MODEL/_API_KEY make retrieval hybrid
                 .sources(sources)
-                .eventListener(listener)
-                .build();
-        kb.start();
-        return kb;
+                .eventListener(listener);
+        if (embedder != null) {
+            kb.embedder(embedder);
+        }
+        boolean hybrid = embedder != null || settings.hybrid();
+        if (hybrid && database != null) {
+            // restarts and other demos on this database embed only passages whose text is new
+            kb.vectorCache(PostgresVectorCache.create(database.dataSource()));
+        }
+        if (hybrid) {
+            parts.add("hybrid retrieval with " + (embedder != null ? embedder : settings.embeddingsModel() + " at "
+                    + settings.embeddingsBaseUrl()) + (database != null ? ", vectors cached in PostgreSQL" : ""));
+        }
+        PdfKnowledgeBase built = kb.build();
+        built.start();
+        return built;
     }
 
     private static Path extractSamplePdf() throws IOException {
@@ -364,6 +403,11 @@ public final class DemoServer implements AutoCloseable {
     /** The SDK instance behind the servlet. */
     public WhatsAppAi whatsAppAi() {
         return ai;
+    }
+
+    /** The knowledge base the demo answers from (the bundled PDF unless {@code KNOWLEDGE_BASE_URLS} is set). */
+    public PdfKnowledgeBase knowledgeBase() {
+        return knowledgeBase;
     }
 
     /** Readiness and liveness of this demo (knowledge base, store, backlog). */
