@@ -134,9 +134,17 @@ public final class DemoServer implements AutoCloseable {
      * bad setting) prints one line saying what to change and exits with status 1.
      */
     public static void main(String[] args) throws Exception {
+        run(null);
+    }
+
+    /**
+     * What {@link #main} does, with {@code embedder} for hybrid retrieval ({@code null}: as the
+     * environment says): the in-process model's demo jar starts this way.
+     */
+    public static void run(Embedder embedder) throws Exception {
         DemoServer demo;
         try {
-            demo = start(System.getenv(), System.out, UnaryOperator.identity());
+            demo = start(System.getenv(), System.out, UnaryOperator.identity(), embedder);
         } catch (DemoStartException | IllegalArgumentException | IllegalStateException e) {
             System.err.println("whatsapp-ai demo did not start: " + e.getMessage());
             System.exit(1);
