@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # The demo's figures, measured from the built jar (see docs/performance/demo.md):
-#   (a) start to first handshake answered (ms), median and max of --runs launches;
+#   (a) start to first handshake answered (ms), median and max of --runs launches, and to the
+#       console's "readiness: UP" (knowledge base loaded); with --vectors also to the log line saying
+#       every passage has its vector (hybrid retrieval, e.g. the in-process model's demo jar);
 #   (b) resident memory (VmRSS) of the idle demo, after start and after one exchange;
 #   (c) end-to-end overhead of the SDK from webhook to outgoing request, without the buffer window
 #       and the AI call (DemoOverheadBench, compiled here with javac against the jar).
 #
 # Usage (from the repository root, after ./mvnw -B -q -DskipTests package):
 #   whatsapp-ai-examples/src/bench/demo-figures.sh [--opts "<JVM options>"] [--runs 5] [--idle 10]
-#       [--warmup 200] [--n 500] [--only a|b|c] [--env NAME=VALUE]...
+#       [--warmup 200] [--n 500] [--only a|b|c] [--env NAME=VALUE]... [--jar JAR] [--vectors]
 # --opts defaults to the recommended -Xmx256m (docs/performance/demo.md); --opts "" gives the JVM's defaults.
 # Everything listens on 127.0.0.1 only; every process started here is stopped on exit.
 set -euo pipefail
@@ -21,6 +23,7 @@ IDLE=10
 WARMUP=200
 N=500
 ONLY=""
+VECTORS=""
 EXTRA_ENV=()
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 JAVAC="${JAVA_HOME:+$JAVA_HOME/bin/}javac"
@@ -35,6 +38,7 @@ while [[ $# -gt 0 ]]; do
     --only) ONLY="$2"; shift 2 ;;
     --env) EXTRA_ENV+=("$2"); shift 2 ;;
     --jar) JAR="$2"; shift 2 ;;
+    --vectors) VECTORS=1; shift ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -101,31 +105,55 @@ await_handshake() {
   done
 }
 
+# Polls the demo's output every ~10 ms (bash reads the file, nothing is forked) until it holds $2.
+await_log() {
+  local port="$1" text="$2" deadline=$(( $(now_ns) + 120000000000 ))
+  while [[ "$(<"$WORK/demo-$port.log")" != *"$text"* ]]; do
+    kill -0 "$DEMO_PID" 2>/dev/null || { echo "the demo exited:" >&2; cat "$WORK/demo-$port.log" >&2; return 1; }
+    (( $(now_ns) < deadline )) || { echo "no '$text' within 120 s" >&2; return 1; }
+    nap
+  done
+}
+
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 hwm_kb() { awk '/^VmHWM:/ {print $2}' "/proc/$1/status"; }
 
 echo "== machine: $(nproc) cores; $(uptime | sed 's/.*load average/load average/')"
 echo "== java: $("$JAVA" -version 2>&1 | head -1)"
-echo "== jar: $JAR"
+echo "== jar: $JAR ($(( $(stat -c %s "$JAR") / 1024 )) KiB)"
 echo "== JVM options: ${OPTS:-<none: JVM defaults>}"
 
 if [[ -z "$ONLY" || "$ONLY" == a ]]; then
   echo
   echo "(a) start to first handshake answered, $RUNS launches (target <= 5000 ms)"
   times=()
+  ready=()
+  vectors=()
   for i in $(seq 1 "$RUNS"); do
     port=$(pick_port)
     t0=$(now_ns)
     launch "$port"
     await_handshake "$port"
     t1=$(now_ns)
+    await_log "$port" "readiness: UP"
+    t2=$(now_ns)
     ms=$(( (t1 - t0) / 1000000 ))
     times+=("$ms")
-    echo "  run $i: $ms ms"
+    ready+=("$(( (t2 - t0) / 1000000 ))")
+    line="  run $i: handshake $ms ms, readiness UP ${ready[-1]} ms"
+    if [[ -n "$VECTORS" ]]; then
+      # logged at INFO only once embedded == total (the progress between is DEBUG)
+      await_log "$port" "KnowledgeBaseEmbeddingProgress["
+      vectors+=("$(( ($(now_ns) - t0) / 1000000 ))")
+      line+=", every passage embedded ${vectors[-1]} ms"
+    fi
+    echo "$line"
     cleanup
   done
-  sorted=($(printf '%s\n' "${times[@]}" | sort -n))
-  echo "  median ${sorted[$(( (${#sorted[@]} - 1) / 2 ))]} ms, max ${sorted[-1]} ms"
+  median() { local s=($(printf '%s\n' "$@" | sort -n)); echo "median ${s[$(( (${#s[@]} - 1) / 2 ))]} ms, max ${s[-1]} ms"; }
+  echo "  handshake: $(median "${times[@]}")"
+  echo "  readiness UP: $(median "${ready[@]}")"
+  [[ -z "$VECTORS" ]] || echo "  every passage embedded: $(median "${vectors[@]}")"
 fi
 
 if [[ -z "$ONLY" || "$ONLY" == b ]]; then

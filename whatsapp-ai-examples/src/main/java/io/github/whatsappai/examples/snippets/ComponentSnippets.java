@@ -11,6 +11,7 @@ import io.github.whatsappai.ai.knowledge.KnowledgeBase;
 import io.github.whatsappai.ai.knowledge.OpenAiCompatibleEmbedder;
 import io.github.whatsappai.ai.knowledge.Passage;
 import io.github.whatsappai.ai.knowledge.PdfKnowledgeBase;
+import io.github.whatsappai.ai.knowledge.PostgresVectorCache;
 import io.github.whatsappai.client.ButtonsMessage;
 import io.github.whatsappai.client.GraphSettings;
 import io.github.whatsappai.client.GraphWhatsAppClient;
@@ -38,6 +39,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ScheduledExecutorService;
+import javax.sql.DataSource;
 
 /** Component examples quoted in docs/configuration.md, docs/knowledge-base.md, docs/sending.md and docs/storage.md. */
 final class ComponentSnippets {
@@ -56,7 +58,8 @@ final class ComponentSnippets {
         return offline;
     }
 
-    static PdfKnowledgeBase hybridRetrieval(List<String> sources, EventListener eventListener) {
+    static PdfKnowledgeBase hybridRetrieval(List<String> sources, EventListener eventListener,
+                                            DataSource dataSource) {
         // tag::hybrid-retrieval[]
         Embedder embedder = OpenAiCompatibleEmbedder.builder("http://localhost:11434/v1", "nomic-embed-text") // Ollama, LM Studio, OpenAI, …
                 .apiKey(System.getenv("EMBEDDINGS_API_KEY"))  // none for a local server
@@ -65,6 +68,7 @@ final class ComponentSnippets {
         PdfKnowledgeBase kb = PdfKnowledgeBase.builder()
                 .sources(sources)
                 .embedder(embedder)                             // BM25 + vectors, fused by reciprocal rank
+                .vectorCache(PostgresVectorCache.create(dataSource)) // optional: restarts embed only new text
                 .eventListener(eventListener)                   // embedding progress, failures, recovery
                 .build();
         // end::hybrid-retrieval[]
