@@ -344,8 +344,10 @@ public final class DemoServer implements AutoCloseable {
             kb.vectorCache(PostgresVectorCache.create(database.dataSource()));
         }
         if (hybrid) {
+            URI url = settings.embeddingsBaseUrl();
             parts.add("hybrid retrieval with " + (embedder != null ? embedder : settings.embeddingsModel() + " at "
-                    + settings.embeddingsBaseUrl()) + (database != null ? ", vectors cached in PostgreSQL" : ""));
+                    + (url.getUserInfo() == null ? url : url.toString().replace(url.getRawUserInfo() + "@", "")))
+                    + (database != null ? ", vectors cached in PostgreSQL" : ""));
         }
         PdfKnowledgeBase built = kb.build();
         built.start();
