@@ -24,6 +24,22 @@ public interface Embedder {
     List<float[]> embed(List<String> texts);
 
     /**
+     * The vector of one search query. Searches run on the way to a reply, so an implementation that
+     * can should fail fast here (one attempt, a short deadline) rather than retry: the knowledge base
+     * answers lexically when the query cannot be embedded. Default: {@link #embed} of the one text.
+     *
+     * @throws EmbeddingException when the query cannot be embedded now
+     */
+    default float[] embedQuery(String query) {
+        List<float[]> out = embed(List.of(query));
+        if (out == null || out.size() != 1 || out.get(0) == null) {
+            throw new EmbeddingException("the embedder returned " + (out == null ? "nothing" : out.size() + " vectors")
+                    + " for one query");
+        }
+        return out.get(0);
+    }
+
+    /**
      * Names the model: vectors are cached under this name and a passage's text, so a different
      * model never reuses another's vectors. Default: the class name.
      */

@@ -32,7 +32,9 @@ import java.util.concurrent.TimeoutException;
  * up to {@link Builder#maxAttempts(int)} times in all (default 3), waiting a full-jitter backoff
  * from {@link Builder#retryDelay(Duration)} (default 500 ms) doubling, or the server's
  * {@code Retry-After} seconds when it sends them (at most 30 s). Other statuses fail at once with
- * the provider's error message. Every vector must have the same length, and the length set with
+ * the provider's error message. A search query's vector ({@link #embedQuery}) gets one attempt
+ * within {@link Builder#queryTimeout(Duration)} (default 5 s) instead: a reply waits for it, and the
+ * knowledge base answers lexically when it fails. Every vector must have the same length, and the length set with
  * {@link Builder#dimensions(int)} when one is set: a mismatch fails with an
  * {@link EmbeddingException} that names both lengths. The API key is sent as a bearer token and
  * never appears in messages. Thread-safe.
@@ -52,6 +54,7 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
     private final int dimensions;
     private final int batchSize;
     private final Duration timeout;
+    private final Duration queryTimeout;
     private final int maxAttempts;
     private final JsonExchange exchange;
     /** Waits between attempts; null when retries go at once. */
@@ -65,6 +68,7 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
         this.dimensions = b.dimensions;
         this.batchSize = b.batchSize;
         this.timeout = b.timeout;
+        this.queryTimeout = b.queryTimeout;
         this.maxAttempts = b.maxAttempts;
         this.exchange = new JsonExchange(b.httpClient != null ? b.httpClient : HttpClients.standard());
         this.backoff = b.retryDelay.isZero() ? null : Backoff.exponential(b.retryDelay, MAX_RETRY_AFTER);
@@ -100,7 +104,7 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
         int dimension = dimensions;
         for (int from = 0; from < texts.size(); from += batchSize) {
             List<String> batch = texts.subList(from, Math.min(texts.size(), from + batchSize));
-            for (float[] v : embedBatch(batch)) {
+            for (float[] v : embedBatch(batch, maxAttempts, timeout)) {
                 if (dimension == 0) {
                     dimension = v.length;
                 } else if (v.length != dimension) {
@@ -114,7 +118,24 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
         return out;
     }
 
-    private List<float[]> embedBatch(List<String> batch) {
+    /**
+     * The query's vector in one attempt within {@link Builder#queryTimeout(Duration)} (default 5 s):
+     * a search waits for it on the way to a reply, and falls back to lexical retrieval when it fails.
+     *
+     * @throws EmbeddingException when the server does not answer in time, refuses, or answers a vector
+     *         of another length than the configured dimensions
+     */
+    @Override
+    public float[] embedQuery(String query) {
+        float[] v = embedBatch(List.of(query), 1, queryTimeout).get(0);
+        if (dimensions > 0 && v.length != dimensions) {
+            throw new EmbeddingException("the embeddings endpoint " + endpoint + " returned a vector of " + v.length
+                    + " dimensions for model " + model + " where " + dimensions + " were configured");
+        }
+        return v;
+    }
+
+    private List<float[]> embedBatch(List<String> batch, int maxAttempts, Duration timeout) {
         byte[] body = requestBody(batch);
         EmbeddingException last = null;
         Duration serverWait = null;
@@ -125,7 +146,7 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
             }
             Exchange exchange;
             try {
-                exchange = exchange(body);
+                exchange = exchange(body, timeout);
             } catch (TimeoutException e) {
                 last = new EmbeddingException("the embeddings endpoint " + endpoint + " did not answer within "
                         + timeout.toMillis() + " ms (attempt " + attempt + " of " + maxAttempts + ")");
@@ -154,7 +175,7 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
     private record Exchange(int status, byte[] body, Optional<Duration> retryAfter) {
     }
 
-    private Exchange exchange(byte[] body) throws IOException, TimeoutException {
+    private Exchange exchange(byte[] body, Duration timeout) throws IOException, TimeoutException {
         HttpRequest.Builder request = JsonExchange.post(endpoint, timeout, body);
         if (apiKey != null) {
             request.header("Authorization", "Bearer " + apiKey);
@@ -287,6 +308,7 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
         private int dimensions;
         private int batchSize = DEFAULT_BATCH_SIZE;
         private Duration timeout = Duration.ofSeconds(30);
+        private Duration queryTimeout = Duration.ofSeconds(5);
         private int maxAttempts = 3;
         private Duration retryDelay = Duration.ofMillis(500);
         private HttpClient httpClient;
@@ -321,7 +343,17 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
             return this;
         }
 
-        /** Attempts per batch in all, 1..10; default 3. */
+        /**
+         * Longest the one attempt at a search query's vector may take, body included; default 5 s.
+         * A search waits for it on the way to a reply and answers lexically when it runs out.
+         */
+        public Builder queryTimeout(Duration queryTimeout) {
+            Objects.requireNonNull(queryTimeout, "queryTimeout");
+            this.queryTimeout = queryTimeout;
+            return this;
+        }
+
+        /** Attempts per batch of passages in all, 1..10; default 3 (a search query gets one). */
         public Builder maxAttempts(int maxAttempts) {
             this.maxAttempts = maxAttempts;
             return this;
@@ -361,6 +393,7 @@ public final class OpenAiCompatibleEmbedder implements Embedder {
                     .problemIf(dimensions < 0, "dimensions", "must not be negative, was " + dimensions)
                     .problemIf(batchSize < 1 || batchSize > 2048, "batchSize", "must be between 1 and 2048, was " + batchSize)
                     .positive("timeout", timeout)
+                    .positive("queryTimeout", queryTimeout)
                     .problemIf(maxAttempts < 1 || maxAttempts > 10, "maxAttempts",
                             "must be between 1 and 10, was " + maxAttempts)
                     .problemIf(retryDelay == null || retryDelay.isNegative(), "retryDelay",

@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -62,8 +63,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link Event.KnowledgeBaseEmbeddingProgress} after each batch of a long document), cached in
  * memory by model and text, so a refresh embeds only new text. An embedder that fails keeps the
  * vectors computed before, leaves the rest to lexical retrieval until a later refresh succeeds, and
- * is reported as {@link Event.KnowledgeBaseEmbeddingFailed}; a query that cannot be embedded is
- * answered lexically. {@link #searchWithinBudget} fills a character budget, joining neighbouring
+ * is reported as {@link Event.KnowledgeBaseEmbeddingFailed}; a query that cannot be embedded
+ * ({@link Embedder#embedQuery}) is answered lexically, and so are the searches of the next 30 s,
+ * without asking the embedder; then one search tries it again. {@link #searchWithinBudget} fills a character budget, joining neighbouring
  * passages and counting their overlap once. With a durable {@link VectorCache}, vectors the memory
  * lacks are read from it before anything is embedded; after a scheduled refresh, at most once a
  * day, the vectors of the index in use are marked in use there and entries nobody used within the
@@ -98,6 +100,8 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
     private static final int MAX_QUERY_TERMS = 256;
     /** Query text beyond this is not embedded (models read a few hundred tokens at most). */
     private static final int MAX_QUERY_EMBEDDING_CHARS = 2_000;
+    /** After a search's query could not be embedded, searches are lexical this long; then one tries again. */
+    static final Duration QUERY_EMBEDDING_PAUSE = Duration.ofSeconds(30);
     /** Most candidates {@link #searchWithinBudget} ranks. */
     private static final int MAX_BUDGET_CANDIDATES = 200;
     private static final Logger LOG = LoggerFactory.getLogger(PdfKnowledgeBase.class);
@@ -146,6 +150,8 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
     /** When the durable cache's upkeep last succeeded; guarded by refreshLock. */
     private Instant lastVectorUpkeep;
     private final AtomicBoolean queryEmbeddingFailing = new AtomicBoolean();
+    /** While the query embedding fails: the clock's millis when a search may try it again. */
+    private final AtomicLong queryEmbeddingRetryAt = new AtomicLong();
 
     private final ReentrantLock refreshLock = new ReentrantLock();
     /** Guarded by refreshLock. */
@@ -324,18 +330,30 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
         return out;
     }
 
-    /** The query's unit vector, or null (lexical only) when the embedder fails, reported once per outage. */
+    /**
+     * The query's unit vector, or null (lexical only) when the embedder fails, reported once per
+     * outage. After a failure, searches stay lexical for {@link #QUERY_EMBEDDING_PAUSE} without
+     * calling the embedder; then one search tries it again. So an embedder that is down or hangs
+     * costs one search per pause its wait, not every reply.
+     */
     private float[] embedQuery(String query) {
         if (embedder == null) {
             return null;
         }
-        try {
-            List<float[]> out = embedder.embed(List.of(query.length() > MAX_QUERY_EMBEDDING_CHARS ? query.substring(0, MAX_QUERY_EMBEDDING_CHARS) : query));
-            if (out == null || out.size() != 1 || out.get(0) == null) {
-                throw new EmbeddingException("the embedder returned " + (out == null ? "nothing" : out.size()
-                        + " vectors") + " for one query");
+        if (queryEmbeddingFailing.get()) {
+            long retryAt = queryEmbeddingRetryAt.get();
+            long now = clock.millis();
+            if (now < retryAt || !queryEmbeddingRetryAt.compareAndSet(retryAt, now + QUERY_EMBEDDING_PAUSE.toMillis())) {
+                return null; // paused, or another search is trying it now
             }
-            float[] v = VectorIndex.normalized(out.get(0));
+        }
+        try {
+            float[] raw = embedder.embedQuery(query.length() > MAX_QUERY_EMBEDDING_CHARS
+                    ? query.substring(0, MAX_QUERY_EMBEDDING_CHARS) : query);
+            if (raw == null) {
+                throw new EmbeddingException("the embedder returned no vector for the query");
+            }
+            float[] v = VectorIndex.normalized(raw);
             int expected = snapshot.vectors().dimension();
             if (v.length != expected) {
                 throw new EmbeddingException("the embedder returned a query vector of " + v.length
@@ -347,9 +365,11 @@ public final class PdfKnowledgeBase implements KnowledgeBase, AutoCloseable {
             }
             return v;
         } catch (RuntimeException e) {
+            queryEmbeddingRetryAt.set(clock.millis() + QUERY_EMBEDDING_PAUSE.toMillis());
             if (queryEmbeddingFailing.compareAndSet(false, true)) {
                 emit(new Event.KnowledgeBaseEmbeddingFailed((e.getMessage() == null ? e.getClass().getSimpleName()
-                        : e.getMessage()) + "; answering with lexical retrieval until the embedder works again", true));
+                        : e.getMessage()) + "; answering with lexical retrieval, trying the embedder again every "
+                        + QUERY_EMBEDDING_PAUSE.toSeconds() + " s", true));
             }
             return null;
         }

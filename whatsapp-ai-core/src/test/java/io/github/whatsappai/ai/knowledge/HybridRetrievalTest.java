@@ -1,6 +1,7 @@
 package io.github.whatsappai.ai.knowledge;
 
 import io.github.whatsappai.event.Event;
+import io.github.whatsappai.testing.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,6 +71,7 @@ class HybridRetrievalTest {
 
     private final List<Event> events = new CopyOnWriteArrayList<>();
     private final ConceptEmbedder embedder = new ConceptEmbedder();
+    private final ManualClock clock = ManualClock.atDefaultStart();
 
     private static final List<List<String>> PAGES = List.of(
             List.of("# Warranty", "Every product carries a warranty of two years from the date of purchase. "
@@ -88,7 +90,8 @@ class HybridRetrievalTest {
     }
 
     private PdfKnowledgeBase kb(Path pdf, Embedder e) {
-        PdfKnowledgeBase.Builder b = PdfKnowledgeBase.builder().source(pdf.toString()).eventListener(events::add);
+        PdfKnowledgeBase.Builder b = PdfKnowledgeBase.builder().source(pdf.toString()).eventListener(events::add)
+                .clock(clock);
         return (e == null ? b : b.embedder(e)).build();
     }
 
@@ -181,9 +184,57 @@ class HybridRetrievalTest {
             assertThat(events).filteredOn(e -> e instanceof Event.KnowledgeBaseEmbeddingFailed f && f.duringSearch())
                     .hasSize(1);
             embedder.down.set(false);
+            clock.advance(PdfKnowledgeBase.QUERY_EMBEDDING_PAUSE);
             // unchanged passages kept their vectors; the new ones get theirs on the next refresh
             assertThat(kb.search("how long is the guarantee?", 1).get(0).text()).contains("two years");
             assertThat(events).filteredOn(Event.KnowledgeBaseEmbeddingRecovered.class::isInstance).hasSize(1);
+        }
+    }
+
+    @Test
+    void afterAQueryCouldNotBeEmbeddedSearchesStayLexicalForAPauseThenOneTriesAgain() throws IOException {
+        Path pdf = write(PAGES, 1000);
+        try (PdfKnowledgeBase kb = kb(pdf, embedder)) {
+            kb.refreshNow();
+            embedder.down.set(true);
+            int before = embedder.calls.get();
+            assertThat(kb.search("reset password", 1).get(0).text()).contains("reset link");
+            assertThat(embedder.calls.get()).isEqualTo(before + 1);
+
+            // within the pause: lexical at once, the embedder is not asked (a hanging one would hold every reply)
+            clock.advance(PdfKnowledgeBase.QUERY_EMBEDDING_PAUSE.minusSeconds(1));
+            embedder.down.set(false);
+            assertThat(kb.search("how long is the guarantee?", 1)).allSatisfy(p -> assertThat(p.text())
+                    .doesNotContain("two years"));
+            assertThat(kb.search("reset password", 1)).isNotEmpty();
+            assertThat(embedder.calls.get()).isEqualTo(before + 1);
+            assertThat(events).filteredOn(Event.KnowledgeBaseEmbeddingRecovered.class::isInstance).isEmpty();
+
+            // the pause is over: this search tries again, finds the embedder back and ranks by meaning
+            clock.advance(java.time.Duration.ofSeconds(1));
+            assertThat(kb.search("how long is the guarantee?", 1).get(0).text()).contains("two years");
+            assertThat(embedder.calls.get()).isEqualTo(before + 2);
+            assertThat(events).filteredOn(Event.KnowledgeBaseEmbeddingRecovered.class::isInstance).hasSize(1);
+            assertThat(events).filteredOn(e -> e instanceof Event.KnowledgeBaseEmbeddingFailed f && f.duringSearch())
+                    .singleElement().satisfies(e -> assertThat(((Event.KnowledgeBaseEmbeddingFailed) e).reason())
+                            .contains("lexical").contains("30 s"));
+        }
+    }
+
+    @Test
+    void aFailedRetryStartsAnotherPause() throws IOException {
+        Path pdf = write(PAGES, 1000);
+        try (PdfKnowledgeBase kb = kb(pdf, embedder)) {
+            kb.refreshNow();
+            embedder.down.set(true);
+            int before = embedder.calls.get();
+            kb.search("reset password", 1);
+            clock.advance(PdfKnowledgeBase.QUERY_EMBEDDING_PAUSE);
+            kb.search("reset password", 1); // tries, fails again
+            kb.search("reset password", 1); // paused again
+            assertThat(embedder.calls.get()).isEqualTo(before + 2);
+            assertThat(events).filteredOn(e -> e instanceof Event.KnowledgeBaseEmbeddingFailed f && f.duringSearch())
+                    .hasSize(1);
         }
     }
 

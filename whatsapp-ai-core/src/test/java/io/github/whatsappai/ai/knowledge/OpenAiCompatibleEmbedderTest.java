@@ -91,6 +91,35 @@ class OpenAiCompatibleEmbedderTest {
     }
 
     @Test
+    void aSearchQueryGetsOneAttemptWithinTheQueryTimeout() {
+        server.stubFor(post("/v1/embeddings").willReturn(aResponse().withStatus(503)
+                .withBody("{\"error\":{\"message\":\"model is loading\"}}")));
+        OpenAiCompatibleEmbedder embedder = builder().maxAttempts(3).build();
+        assertThatThrownBy(() -> embedder.embedQuery("is there a warranty?"))
+                .isInstanceOf(EmbeddingException.class)
+                .hasMessageContaining("503").hasMessageContaining("attempt 1 of 1");
+        server.verify(1, postRequestedFor(urlEqualTo("/v1/embeddings")));
+
+        server.resetAll();
+        server.stubFor(post("/v1/embeddings").willReturn(aResponse().withBody(vectors("[0.6,0.8]"))
+                .withFixedDelay(3_000)));
+        OpenAiCompatibleEmbedder impatient = builder().queryTimeout(Duration.ofMillis(500)).build();
+        assertThatThrownBy(() -> impatient.embedQuery("is there a warranty?"))
+                .isInstanceOf(EmbeddingException.class).hasMessageContaining("did not answer within 500 ms");
+    }
+
+    @Test
+    void aSearchQueryVectorIsReadAsPassagesAreAndChecksTheConfiguredDimensions() {
+        server.stubFor(post("/v1/embeddings").willReturn(aResponse().withBody(vectors("[0.6,0.8]"))));
+        assertThat(builder().build().embedQuery("is there a warranty?")).containsExactly(0.6f, 0.8f);
+        server.verify(postRequestedFor(urlEqualTo("/v1/embeddings"))
+                .withRequestBody(equalToJson("{\"model\":\"test-embed\",\"input\":[\"is there a warranty?\"],"
+                        + "\"encoding_format\":\"float\"}")));
+        assertThatThrownBy(() -> builder().dimensions(3).build().embedQuery("x"))
+                .isInstanceOf(EmbeddingException.class).hasMessageContaining("2 dimensions").hasMessageContaining("3");
+    }
+
+    @Test
     void givesUpAfterTheAttemptsWithTheProvidersMessage() {
         server.stubFor(post("/v1/embeddings").willReturn(aResponse().withStatus(503)
                 .withBody("{\"error\":{\"message\":\"model is loading\"}}")));
@@ -147,11 +176,12 @@ class OpenAiCompatibleEmbedderTest {
     @Test
     void refusesAnUnusableConfiguration() {
         assertThatThrownBy(() -> OpenAiCompatibleEmbedder.builder("localhost:11434", " ").batchSize(0)
-                .timeout(Duration.ZERO).build())
+                .timeout(Duration.ZERO).queryTimeout(Duration.ofSeconds(-1)).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("baseUrl must be an http:// or https:// URL")
                 .hasMessageContaining("model must not be blank")
                 .hasMessageContaining("batchSize must be between 1 and 2048")
-                .hasMessageContaining("timeout must be a positive duration");
+                .hasMessageContaining("timeout must be a positive duration")
+                .hasMessageContaining("queryTimeout must be a positive duration");
     }
 }
