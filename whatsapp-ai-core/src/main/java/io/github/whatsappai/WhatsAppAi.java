@@ -5,6 +5,7 @@ import io.github.whatsappai.ai.KnowledgeBaseResponder;
 import io.github.whatsappai.ai.OpenRouterResponder;
 import io.github.whatsappai.ai.knowledge.KnowledgeBase;
 import io.github.whatsappai.ai.knowledge.PdfKnowledgeBase;
+import io.github.whatsappai.ai.knowledge.PostgresVectorCache;
 import io.github.whatsappai.client.GraphWhatsAppClient;
 import io.github.whatsappai.client.MediaSource;
 import io.github.whatsappai.conversation.MediaSettings;
@@ -22,6 +23,7 @@ import io.github.whatsappai.spi.SessionStore;
 import io.github.whatsappai.spi.UserMapper;
 import io.github.whatsappai.store.InMemoryStateStore;
 import io.github.whatsappai.store.StateStore;
+import io.github.whatsappai.store.postgres.PostgresStateStore;
 import io.github.whatsappai.webhook.InboundHandler;
 import io.github.whatsappai.webhook.WebhookRequest;
 import io.github.whatsappai.webhook.WebhookResponse;
@@ -260,7 +262,10 @@ public final class WhatsAppAi implements AutoCloseable {
          * pending messages, claims, the reply outbox and chat-log entries waiting for the logger.
          * Default an {@link InMemoryStateStore} with the config's buffer settings. Pass a durable
          * store (the PostgreSQL store) to survive crashes and share the work between instances: its
-         * own buffer policy applies, and it stays yours to close.
+         * own buffer policy applies, and it stays yours to close. With a {@link PostgresStateStore} and
+         * an embeddings endpoint ({@code EMBEDDINGS_BASE_URL}), the knowledge base built from the
+         * config caches its passage vectors in the same database ({@link PostgresVectorCache}, table
+         * {@value PostgresVectorCache#DEFAULT_TABLE}), so a restart or another replica embeds only new text.
          */
         public Builder stateStore(StateStore stateStore) {
             this.stateStore = Objects.requireNonNull(stateStore, "stateStore");
@@ -388,6 +393,16 @@ public final class WhatsAppAi implements AutoCloseable {
                     owned.add(graph);
                     client = graph;
                 }
+                StateStore store = stateStore;
+                if (store == null) {
+                    store = InMemoryStateStore.builder()
+                            .policy(config.buffer())
+                            .ledgerRetention(config.guards().maxMessageAge().plus(ConversationEngine.LEDGER_MARGIN))
+                            .ledgerCapacity(config.guards().dedupCapacity())
+                            .eventListener(eventListener)
+                            .build();
+                    owned.add(store);
+                }
                 AiResponder responder = aiResponder;
                 if (responder == null) {
                     KnowledgeBase kb = knowledgeBase;
@@ -399,6 +414,11 @@ public final class WhatsAppAi implements AutoCloseable {
                                 .clock(clock);
                         if (scheduler != null) {
                             kbBuilder.scheduler(scheduler);
+                        }
+                        if (config.knowledgeBase().hybrid() && store instanceof PostgresStateStore postgres) {
+                            // vectors beside the durable state: a restart or another replica embeds only new text
+                            kbBuilder.vectorCache(PostgresVectorCache.create(postgres.dataSource(),
+                                    PostgresVectorCache.DEFAULT_TABLE, clock));
                         }
                         PdfKnowledgeBase pdfs = kbBuilder.build();
                         owned.add(pdfs);
@@ -412,16 +432,6 @@ public final class WhatsAppAi implements AutoCloseable {
                             ? OpenRouterResponder.builder().settings(config.openRouter()).knowledgeBase(kb)
                                     .httpClient(http).eventListener(eventListener).build()
                             : new KnowledgeBaseResponder(kb);
-                }
-                StateStore store = stateStore;
-                if (store == null) {
-                    store = InMemoryStateStore.builder()
-                            .policy(config.buffer())
-                            .ledgerRetention(config.guards().maxMessageAge().plus(ConversationEngine.LEDGER_MARGIN))
-                            .ledgerCapacity(config.guards().dedupCapacity())
-                            .eventListener(eventListener)
-                            .build();
-                    owned.add(store);
                 }
                 engine.stateStore(store);
                 if (client instanceof MediaSource source) {

@@ -144,6 +144,15 @@ public final class PostgresStateStore implements StateStore {
         return builder(dataSource).policy(policy).build();
     }
 
+    /**
+     * The pool this store writes to: what else the SDK keeps in the same database uses it, such as
+     * the knowledge base's {@link io.github.whatsappai.ai.knowledge.PostgresVectorCache} that
+     * {@code WhatsAppAi} wires when it runs on this store with an embeddings endpoint.
+     */
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
     @Override
     public BufferPolicy policy() {
         return policy;
