@@ -9,6 +9,7 @@ import io.github.whatsappai.ai.ChatTurn;
 import io.github.whatsappai.ai.OpenRouterResponder;
 import io.github.whatsappai.ai.OpenRouterSettings;
 import io.github.whatsappai.client.GraphWhatsAppClient;
+import io.github.whatsappai.client.WhatsAppClient;
 import io.github.whatsappai.conversation.MediaSettings;
 import io.github.whatsappai.event.Event;
 import io.github.whatsappai.internal.media.TestMedia;
@@ -17,6 +18,7 @@ import io.github.whatsappai.spi.InMemoryChatLogger;
 import io.github.whatsappai.spi.InMemorySessionStore;
 import io.github.whatsappai.spi.InMemoryUserMapper;
 import io.github.whatsappai.store.InMemoryStateStore;
+import io.github.whatsappai.store.StateStore;
 import io.github.whatsappai.store.SwitchableStateStore;
 import io.github.whatsappai.testing.DirectExecutor;
 import io.github.whatsappai.testing.Inbound;
@@ -126,6 +128,17 @@ class MediaBurstTest {
                 .clock(clock).scheduler(scheduler).workerExecutor(DirectExecutor.INSTANCE)
                 .build();
         return engine;
+    }
+
+    /**
+     * An engine on {@code store} sharing this test's users, sessions, chat log and media source, as a
+     * second instance of the application would.
+     */
+    private ConversationEngine.Builder instance(StateStore store, AiResponder responder, WhatsAppClient client,
+                                                VirtualScheduler on) {
+        return ConversationEngine.builder().userMapper(users).sessionStore(sessions).chatLogger(chatLog)
+                .aiResponder(responder).whatsAppClient(client).mediaSource(graph)
+                .clock(clock).scheduler(on).workerExecutor(DirectExecutor.INSTANCE).stateStore(store);
     }
 
     private ConversationEngine engine() {
@@ -393,13 +406,10 @@ class MediaBurstTest {
         VirtualScheduler schedulerA = new VirtualScheduler(clock);
         AiResponder responder = OpenRouterResponder.builder().settings(openRouter().build()).maxAttempts(1).build();
         // instance A claims the burst, then crashes before its worker runs: nothing but the store remains
-        ConversationEngine a = ConversationEngine.builder().aiResponder(responder).whatsAppClient(sender)
-                .mediaSource(graph).clock(clock).scheduler(schedulerA).workerExecutor(task -> { })
-                .stateStore(shared).owner("instance-a").lease(Duration.ofSeconds(30)).build();
-        engine = ConversationEngine.builder().userMapper(users).sessionStore(sessions).chatLogger(chatLog)
-                .aiResponder(responder).whatsAppClient(sender).mediaSource(graph)
-                .clock(clock).scheduler(scheduler).workerExecutor(DirectExecutor.INSTANCE)
-                .stateStore(shared).owner("instance-b").lease(Duration.ofSeconds(30)).build();
+        ConversationEngine a = instance(shared, responder, sender, schedulerA).workerExecutor(task -> { })
+                .owner("instance-a").lease(Duration.ofSeconds(30)).build();
+        engine = instance(shared, responder, sender, scheduler)
+                .owner("instance-b").lease(Duration.ofSeconds(30)).build();
 
         a.onMessage(voice("voice-10"));
         schedulerA.advance(Duration.ofSeconds(16));
@@ -422,14 +432,10 @@ class MediaBurstTest {
         RecordingWhatsAppClient senderA = new RecordingWhatsAppClient().holdSends();
         AiResponder responder = OpenRouterResponder.builder().settings(openRouter().build()).maxAttempts(1).build();
         // instance A reads the voice note, asks the AI, stores the reply, and crashes while sending it
-        ConversationEngine a = ConversationEngine.builder().userMapper(users).sessionStore(sessions).chatLogger(chatLog)
-                .aiResponder(responder).whatsAppClient(senderA).mediaSource(graph)
-                .clock(clock).scheduler(schedulerA).workerExecutor(DirectExecutor.INSTANCE)
-                .stateStore(shared).owner("instance-a").lease(Duration.ofSeconds(30)).build();
-        engine = ConversationEngine.builder().userMapper(users).sessionStore(sessions).chatLogger(chatLog)
-                .aiResponder(responder).whatsAppClient(sender).mediaSource(graph)
-                .clock(clock).scheduler(scheduler).workerExecutor(DirectExecutor.INSTANCE)
-                .stateStore(shared).owner("instance-b").lease(Duration.ofSeconds(30)).build();
+        ConversationEngine a = instance(shared, responder, senderA, schedulerA)
+                .owner("instance-a").lease(Duration.ofSeconds(30)).build();
+        engine = instance(shared, responder, sender, scheduler)
+                .owner("instance-b").lease(Duration.ofSeconds(30)).build();
 
         a.onMessage(voice("voice-11"));
         schedulerA.advance(Duration.ofSeconds(16));
@@ -472,14 +478,10 @@ class MediaBurstTest {
                 return true;
             }
         };
-        ConversationEngine a = ConversationEngine.builder().userMapper(users).sessionStore(sessions).chatLogger(chatLog)
-                .aiResponder(thenTheStoreFails).whatsAppClient(senderA).mediaSource(graph)
-                .clock(clock).scheduler(schedulerA).workerExecutor(DirectExecutor.INSTANCE)
-                .stateStore(shared).owner("instance-a").lease(Duration.ofSeconds(30)).build();
-        engine = ConversationEngine.builder().userMapper(users).sessionStore(sessions).chatLogger(chatLog)
-                .aiResponder(responder).whatsAppClient(sender).mediaSource(graph)
-                .clock(clock).scheduler(scheduler).workerExecutor(DirectExecutor.INSTANCE)
-                .stateStore(shared).owner("instance-b").lease(Duration.ofSeconds(30)).build();
+        ConversationEngine a = instance(shared, thenTheStoreFails, senderA, schedulerA)
+                .owner("instance-a").lease(Duration.ofSeconds(30)).build();
+        engine = instance(shared, responder, sender, scheduler)
+                .owner("instance-b").lease(Duration.ofSeconds(30)).build();
 
         a.onMessage(voice("voice-15"));
         schedulerA.advance(Duration.ofSeconds(16));
@@ -508,14 +510,9 @@ class MediaBurstTest {
         VirtualScheduler schedulerA = new VirtualScheduler(clock);
         AiResponder responder = OpenRouterResponder.builder().settings(openRouter().build()).maxAttempts(1).build();
         MediaSettings onePerDay = MediaSettings.builder().maxItemsPerUserPerDay(1).build();
-        ConversationEngine a = ConversationEngine.builder().userMapper(users).sessionStore(sessions).chatLogger(chatLog)
-                .aiResponder(responder).whatsAppClient(sender).mediaSource(graph).mediaSettings(onePerDay)
-                .clock(clock).scheduler(schedulerA).workerExecutor(DirectExecutor.INSTANCE)
-                .stateStore(shared).owner("instance-a").build();
-        engine = ConversationEngine.builder().userMapper(users).sessionStore(sessions).chatLogger(chatLog)
-                .aiResponder(responder).whatsAppClient(sender).mediaSource(graph).mediaSettings(onePerDay)
-                .clock(clock).scheduler(scheduler).workerExecutor(DirectExecutor.INSTANCE)
-                .stateStore(shared).owner("instance-b").build();
+        ConversationEngine a = instance(shared, responder, sender, schedulerA).mediaSettings(onePerDay)
+                .owner("instance-a").build();
+        engine = instance(shared, responder, sender, scheduler).mediaSettings(onePerDay).owner("instance-b").build();
 
         a.onMessage(voice("voice-12"));
         schedulerA.advance(Duration.ofSeconds(16));
@@ -537,10 +534,7 @@ class MediaBurstTest {
         SwitchableStateStore store = new SwitchableStateStore(InMemoryStateStore.builder().build());
         store.allowanceDown.set(true);
         AiResponder responder = OpenRouterResponder.builder().settings(openRouter().build()).maxAttempts(1).build();
-        engine = ConversationEngine.builder().userMapper(users).sessionStore(sessions).chatLogger(chatLog)
-                .aiResponder(responder).whatsAppClient(sender).mediaSource(graph).eventListener(events::add)
-                .clock(clock).scheduler(scheduler).workerExecutor(DirectExecutor.INSTANCE)
-                .stateStore(store).build();
+        engine = instance(store, responder, sender, scheduler).eventListener(events::add).build();
 
         send(voice("voice-14"), photo("photo-14", null));
 
