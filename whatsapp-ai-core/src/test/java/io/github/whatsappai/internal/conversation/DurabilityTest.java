@@ -69,9 +69,23 @@ class DurabilityTest {
         }
     }
 
-    /** A Graph API that answers 503 (or refuses connections) while {@code down} is set. */
-    private static final class FlakyGraph implements WhatsAppClient {
+    /** A Graph API stand-in: read receipts and other messages go to a recording client; sends are the subclass's. */
+    private abstract static class GraphStandIn implements WhatsAppClient {
         final RecordingWhatsAppClient sent = new RecordingWhatsAppClient();
+
+        @Override
+        public CompletableFuture<Void> markRead(String phoneNumberId, String messageId, boolean typing) {
+            return sent.markRead(phoneNumberId, messageId, typing);
+        }
+
+        @Override
+        public CompletableFuture<SendResult> send(String phoneNumberId, Recipient to, OutboundMessage message) {
+            return sent.send(phoneNumberId, to, message);
+        }
+    }
+
+    /** A Graph API that answers 503 (or refuses connections) while {@code down} is set. */
+    private static final class FlakyGraph extends GraphStandIn {
         final AtomicBoolean down = new AtomicBoolean();
         int refused;
 
@@ -87,16 +101,6 @@ class DurabilityTest {
                                 new java.net.ConnectException("Connection refused")));
             }
             return sent.sendText(phoneNumberId, to, text, replyToMessageId);
-        }
-
-        @Override
-        public CompletableFuture<Void> markRead(String phoneNumberId, String messageId, boolean typing) {
-            return sent.markRead(phoneNumberId, messageId, typing);
-        }
-
-        @Override
-        public CompletableFuture<SendResult> send(String phoneNumberId, Recipient to, OutboundMessage message) {
-            return sent.send(phoneNumberId, to, message);
         }
     }
 
@@ -127,8 +131,7 @@ class DurabilityTest {
     }
 
     /** A Graph API whose sends time out after the request was written: Meta may have the message. */
-    private static final class UnansweredGraph implements WhatsAppClient {
-        final RecordingWhatsAppClient reads = new RecordingWhatsAppClient();
+    private static final class UnansweredGraph extends GraphStandIn {
         final List<String> callbackData = Collections.synchronizedList(new ArrayList<>());
 
         @Override
@@ -143,16 +146,6 @@ class DurabilityTest {
             callbackData.add(String.valueOf(data));
             return CompletableFuture.failedFuture(new WhatsAppApiException(502, WhatsAppApiException.NO_CODE, -1,
                     null, null, "Bad Gateway", null, null));
-        }
-
-        @Override
-        public CompletableFuture<Void> markRead(String phoneNumberId, String messageId, boolean typing) {
-            return reads.markRead(phoneNumberId, messageId, typing);
-        }
-
-        @Override
-        public CompletableFuture<SendResult> send(String phoneNumberId, Recipient to, OutboundMessage message) {
-            return reads.send(phoneNumberId, to, message);
         }
     }
 
@@ -177,8 +170,7 @@ class DurabilityTest {
     }
 
     /** Splits replies at blank lines; the second part's answer is lost after the request was written. */
-    private static final class SecondPartLost implements WhatsAppClient {
-        final RecordingWhatsAppClient sent = new RecordingWhatsAppClient();
+    private static final class SecondPartLost extends GraphStandIn {
         final List<String> attempts = Collections.synchronizedList(new ArrayList<>());
 
         @Override
@@ -201,16 +193,6 @@ class DurabilityTest {
         public CompletableFuture<SendResult> sendText(String phoneNumberId, Recipient to, String text,
                                                       String replyToMessageId) {
             throw new AssertionError("a stored reply is sent part by part");
-        }
-
-        @Override
-        public CompletableFuture<Void> markRead(String phoneNumberId, String messageId, boolean typing) {
-            return sent.markRead(phoneNumberId, messageId, typing);
-        }
-
-        @Override
-        public CompletableFuture<SendResult> send(String phoneNumberId, Recipient to, OutboundMessage message) {
-            return sent.send(phoneNumberId, to, message);
         }
     }
 
