@@ -1,13 +1,7 @@
 package io.github.whatsappai;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
-import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.github.whatsappai.ai.knowledge.EmbeddingsStub;
 import io.github.whatsappai.ai.knowledge.PostgresVectorCache;
 import io.github.whatsappai.ai.knowledge.TestPdfs;
 import io.github.whatsappai.event.Event;
@@ -32,17 +26,13 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.responseDefinition;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code WhatsAppAi} on the PostgreSQL state store with an embeddings endpoint keeps the passage
  * vectors of the knowledge base it builds in the same database: a second instance (a replica, or
  * the same application restarted) embeds nothing the first one embedded. Real PostgreSQL
- * (embedded), a real PDF, and a WireMock stand-in for the {@code /embeddings} endpoint.
+ * (embedded), a real PDF, and a WireMock stand-in ({@link EmbeddingsStub}) for the {@code /embeddings} endpoint.
  */
 class WhatsAppAiVectorCacheTest {
 
@@ -51,7 +41,9 @@ class WhatsAppAiVectorCacheTest {
     @TempDir
     Path dir;
 
-    private final CountingEmbeddings embeddings = new CountingEmbeddings();
+    /** A vector per text from its length. */
+    private final EmbeddingsStub embeddings = new EmbeddingsStub(text -> new float[] {
+            1 + text.length() % 7, 1 + text.length() % 5, 1});
     private WireMockServer server;
 
     @BeforeAll
@@ -66,9 +58,7 @@ class WhatsAppAiVectorCacheTest {
 
     @BeforeEach
     void startServer() {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(embeddings));
-        server.start();
-        server.stubFor(post("/v1/embeddings").willReturn(aResponse().withTransformers(CountingEmbeddings.NAME)));
+        server = embeddings.startServer();
     }
 
     @AfterEach
@@ -92,12 +82,12 @@ class WhatsAppAiVectorCacheTest {
 
         int passages = runUntilLoaded(config, db);
         assertThat(passages).isPositive();
-        assertThat(embeddings.texts.get()).as("the first instance embeds every passage").isEqualTo(passages);
+        assertThat(embeddings.passageTexts.get()).as("the first instance embeds every passage").isEqualTo(passages);
         assertThat(rows(db)).isEqualTo(passages);
 
-        embeddings.texts.set(0);
+        embeddings.passageTexts.set(0);
         assertThat(runUntilLoaded(config, db)).isEqualTo(passages);
-        assertThat(embeddings.texts.get()).as("the second instance reads the vectors from PostgreSQL").isZero();
+        assertThat(embeddings.passageTexts.get()).as("the second instance reads the vectors from PostgreSQL").isZero();
     }
 
     /**
@@ -128,42 +118,6 @@ class WhatsAppAiVectorCacheTest {
              ResultSet rs = s.executeQuery("select count(*) from " + PostgresVectorCache.DEFAULT_TABLE)) {
             rs.next();
             return rs.getLong(1);
-        }
-    }
-
-    /** An OpenAI-compatible {@code /embeddings} stand-in: a vector per text from its length, counting the texts. */
-    static final class CountingEmbeddings implements ResponseDefinitionTransformerV2 {
-        static final String NAME = "counting-embeddings";
-        private static final ObjectMapper JSON = new ObjectMapper();
-        final AtomicInteger texts = new AtomicInteger();
-
-        @Override
-        public ResponseDefinition transform(ServeEvent serveEvent) {
-            try {
-                JsonNode input = JSON.readTree(serveEvent.getRequest().getBodyAsString()).get("input");
-                texts.addAndGet(input.size());
-                ObjectNode body = JSON.createObjectNode();
-                ArrayNode data = body.putArray("data");
-                for (int i = 0; i < input.size(); i++) {
-                    String text = input.get(i).asText();
-                    data.addObject().put("index", i).putArray("embedding")
-                            .add(1 + text.length() % 7).add(1 + text.length() % 5).add(1);
-                }
-                return responseDefinition().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody(JSON.writeValueAsString(body)).build();
-            } catch (IOException e) {
-                return responseDefinition().withStatus(400).withBody(e.getMessage()).build();
-            }
-        }
-
-        @Override
-        public boolean applyGlobally() {
-            return false;
-        }
-
-        @Override
-        public String getName() {
-            return NAME;
         }
     }
 }

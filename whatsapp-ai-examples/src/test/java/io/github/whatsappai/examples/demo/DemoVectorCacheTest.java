@@ -1,13 +1,7 @@
 package io.github.whatsappai.examples.demo;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
-import com.github.tomakehurst.wiremock.http.ResponseDefinition;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.github.whatsappai.ai.knowledge.EmbeddingsStub;
 import io.github.whatsappai.ai.knowledge.Passage;
 import io.github.whatsappai.ai.knowledge.PdfKnowledgeBase;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -18,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -31,10 +24,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.responseDefinition;
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -48,7 +37,28 @@ class DemoVectorCacheTest {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static EmbeddedPostgres postgres;
 
-    private final ConceptEmbeddings embeddings = new ConceptEmbeddings();
+    /**
+     * Each text's vector counts the words of a few concepts (delivery, payment, opening hours,
+     * storage), plus a small constant so that no vector is zero.
+     */
+    private static final Map<String, Integer> CONCEPTS = Map.ofEntries(
+            Map.entry("deliver", 0), Map.entry("delivery", 0), Map.entry("parcel", 0), Map.entry("dispatch", 0),
+            Map.entry("shipping", 0), Map.entry("ship", 0),
+            Map.entry("pay", 1), Map.entry("payment", 1), Map.entry("transfer", 1), Map.entry("cash", 1),
+            Map.entry("open", 2), Map.entry("hours", 2), Map.entry("close", 2),
+            Map.entry("store", 3), Map.entry("airtight", 3), Map.entry("refrigerator", 3));
+
+    private final EmbeddingsStub embeddings = new EmbeddingsStub(text -> {
+        float[] v = new float[5];
+        v[4] = 0.05f;
+        for (String w : text.toLowerCase(Locale.ROOT).split("[^a-z]+")) {
+            Integer c = CONCEPTS.get(w);
+            if (c != null) {
+                v[c] += 1;
+            }
+        }
+        return v;
+    });
     private WireMockServer server;
     private String jdbcUrl;
     private String database;
@@ -70,9 +80,7 @@ class DemoVectorCacheTest {
             s.execute("create database " + database);
         }
         jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + database + "?user=postgres";
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(embeddings));
-        server.start();
-        server.stubFor(post("/v1/embeddings").willReturn(aResponse().withTransformers(ConceptEmbeddings.NAME)));
+        server = embeddings.startServer();
     }
 
     @AfterEach
@@ -141,65 +149,6 @@ class DemoVectorCacheTest {
              ResultSet rs = s.executeQuery("select count(*) from whatsapp_ai_passage_vectors")) {
             rs.next();
             return rs.getLong(1);
-        }
-    }
-
-    /**
-     * An OpenAI-compatible {@code /embeddings} stand-in: each text's vector counts the words of a few
-     * concepts (delivery, payment, opening hours, storage), plus a small constant so that no vector
-     * is zero. Counts the texts of passage batches and of one-text queries separately.
-     */
-    static final class ConceptEmbeddings implements ResponseDefinitionTransformerV2 {
-        static final String NAME = "concept-embeddings";
-        private static final ObjectMapper JSON = new ObjectMapper();
-        private static final Map<String, Integer> CONCEPTS = Map.ofEntries(
-                Map.entry("deliver", 0), Map.entry("delivery", 0), Map.entry("parcel", 0), Map.entry("dispatch", 0),
-                Map.entry("shipping", 0), Map.entry("ship", 0),
-                Map.entry("pay", 1), Map.entry("payment", 1), Map.entry("transfer", 1), Map.entry("cash", 1),
-                Map.entry("open", 2), Map.entry("hours", 2), Map.entry("close", 2),
-                Map.entry("store", 3), Map.entry("airtight", 3), Map.entry("refrigerator", 3));
-
-        final AtomicInteger passageTexts = new AtomicInteger();
-        final AtomicInteger queryTexts = new AtomicInteger();
-
-        @Override
-        public ResponseDefinition transform(ServeEvent serveEvent) {
-            try {
-                JsonNode input = JSON.readTree(serveEvent.getRequest().getBodyAsString()).get("input");
-                (input.size() == 1 && input.get(0).asText().length() < 100 ? queryTexts : passageTexts)
-                        .addAndGet(input.size());
-                ObjectNode body = JSON.createObjectNode();
-                ArrayNode data = body.putArray("data");
-                for (int i = 0; i < input.size(); i++) {
-                    float[] v = new float[5];
-                    v[4] = 0.05f;
-                    for (String w : input.get(i).asText().toLowerCase(Locale.ROOT).split("[^a-z]+")) {
-                        Integer c = CONCEPTS.get(w);
-                        if (c != null) {
-                            v[c] += 1;
-                        }
-                    }
-                    ArrayNode embedding = data.addObject().put("index", i).put("object", "embedding").putArray("embedding");
-                    for (float f : v) {
-                        embedding.add(f);
-                    }
-                }
-                body.put("model", "concept-test");
-                return responseDefinition().withStatus(200).withHeader("Content-Type", "application/json")
-                        .withBody(JSON.writeValueAsString(body)).build();
-            } catch (IOException e) {
-                return responseDefinition().withStatus(400).withBody(e.getMessage()).build();
-            }
-        }
-
-        @Override
-        public boolean applyGlobally() {
-            return false;
-        }
-
-        @Override
-        public String getName() {
-            return NAME;
         }
     }
 }
