@@ -4,7 +4,6 @@ import io.github.whatsappai.ai.AiReply;
 import io.github.whatsappai.testing.ManualClock;
 import io.github.whatsappai.testing.ScriptedAiResponder;
 import io.github.whatsappai.testing.VirtualScheduler;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +24,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,8 +39,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DemoReplicasTest {
 
     private static final String PHONE_NUMBER_ID = DemoServer.DEMO_PHONE_NUMBER_ID;
-    private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static EmbeddedPostgres postgres;
+    private static DemoPostgres postgres;
 
     private final ManualClock clock = new ManualClock(Instant.parse("2026-11-25T10:00:00Z"));
     private final VirtualScheduler scheduler = new VirtualScheduler(clock);
@@ -50,13 +47,14 @@ class DemoReplicasTest {
             .otherwise(request -> AiReply.of("You said: " + request.userTurn(), "echo"));
     private final ByteArrayOutputStream consoleA = new ByteArrayOutputStream();
     private final ByteArrayOutputStream consoleB = new ByteArrayOutputStream();
+    private String database;
     private String jdbcUrl;
     private DemoServer a;
     private DemoServer b;
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
+        postgres = DemoPostgres.start();
     }
 
     @AfterAll
@@ -66,9 +64,8 @@ class DemoReplicasTest {
 
     @BeforeEach
     void startTwoDemos() throws Exception {
-        String database = "replicas_" + DATABASES.incrementAndGet();
-        execute("create database " + database);
-        jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + database + "?user=postgres";
+        database = postgres.newDatabase("replicas");
+        jdbcUrl = postgres.jdbcUrl(database);
         a = start(consoleA);
         b = start(consoleB);
     }
@@ -217,18 +214,11 @@ class DemoReplicasTest {
     }
 
     private long count(String sql) throws SQLException {
-        try (Connection c = postgres.getDatabase("postgres", jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1,
-                jdbcUrl.indexOf('?'))).getConnection();
+        try (Connection c = postgres.dataSource(database).getConnection();
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
-        }
-    }
-
-    private static void execute(String sql) throws SQLException {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute(sql);
         }
     }
 }

@@ -4,7 +4,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.github.whatsappai.ai.knowledge.EmbeddingsStub;
 import io.github.whatsappai.ai.knowledge.Passage;
 import io.github.whatsappai.ai.knowledge.PdfKnowledgeBase;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,8 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DemoVectorCacheTest {
 
-    private static final AtomicInteger DATABASES = new AtomicInteger();
-    private static EmbeddedPostgres postgres;
+    private static DemoPostgres postgres;
 
     /**
      * Each text's vector counts the words of a few concepts (delivery, payment, opening hours,
@@ -65,7 +62,7 @@ class DemoVectorCacheTest {
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().setServerConfig("fsync", "off").start();
+        postgres = DemoPostgres.start();
     }
 
     @AfterAll
@@ -75,11 +72,8 @@ class DemoVectorCacheTest {
 
     @BeforeEach
     void start() throws Exception {
-        database = "vectors_" + DATABASES.incrementAndGet();
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
-            s.execute("create database " + database);
-        }
-        jdbcUrl = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + database + "?user=postgres";
+        database = postgres.newDatabase("vectors");
+        jdbcUrl = postgres.jdbcUrl(database);
         server = embeddings.startServer();
     }
 
@@ -144,7 +138,7 @@ class DemoVectorCacheTest {
     }
 
     private long rows() throws SQLException {
-        try (Connection c = postgres.getDatabase("postgres", database).getConnection();
+        try (Connection c = postgres.dataSource(database).getConnection();
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select count(*) from whatsapp_ai_passage_vectors")) {
             rs.next();
